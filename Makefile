@@ -1,0 +1,113 @@
+# gitapps: a serverless git forge (see README.md)
+#
+#   make                build the programs and man pages into $(O)
+#   make check          unit and integration tests (TAP, run by prove)
+#   make check-asan     the same tests built with ASan and UBSan
+#   make fuzz           run the parser fuzzers for FUZZ_SECONDS each (clang)
+#   make install        PREFIX=/usr/local DESTDIR=
+#   make clean
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+LIBEXECDIR = $(PREFIX)/libexec/gitapps
+MANDIR = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/gitapps
+
+O ?= build
+CC ?= cc
+PKGS = libgit2 gpgme libpcre2-8 inih
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN = -Wall -Wextra -Werror -Wjump-misses-init -Wshadow -Wformat=2 \
+       -Wno-format-nonliteral -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(SAN)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+
+COMMON_SRC = common/err.c common/buf.c common/quote.c
+POLICY_SRC = policy/op.c policy/match.c policy/diag.c policy/userid.c \
+             policy/rule.c policy/group.c policy/policy.c
+HOOKS_SRC = hooks/policyref.c
+CLI_ACL_SRC = cli/acl.c cli/acl_lint.c cli/cli.c
+
+LIB_SRC = $(COMMON_SRC) $(POLICY_SRC) $(HOOKS_SRC)
+LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
+LIB = $(O)/libgitapps.a
+
+PROGRAMS = $(O)/bin/git-acl
+UNIT_BINS = $(patsubst %.c,$(O)/%,$(wildcard tests/unit/*.c))
+FUZZERS = $(patsubst tests/fuzz/%_fuzzer.c,%,$(wildcard tests/fuzz/*_fuzzer.c))
+REPLAY_BINS = $(FUZZERS:%=$(O)/tests/fuzz/replay-%)
+MANPAGES = $(patsubst docs/%.scd,$(O)/man/%,$(wildcard docs/*.scd))
+
+all: $(PROGRAMS) $(MANPAGES)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(O)/bin/git-acl: $(CLI_ACL_SRC:%.c=$(O)/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(O)/tests/fuzz/replay-%: $(O)/tests/fuzz/%_fuzzer.o $(O)/tests/fuzz/replay.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(O)/man/%: docs/%.scd
+	@mkdir -p $(dir $@)
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1764000000} scdoc < $< > $@.tmp
+	mv $@.tmp $@
+
+# Every test runs under one prove: cmocka binaries print TAP when told to,
+# the sharness scripts always do.
+check: all $(UNIT_BINS) $(REPLAY_BINS)
+	CMOCKA_MESSAGE_OUTPUT=TAP GITAPPS_BUILD="$(abspath $(O))" \
+	GITAPPS_SOURCE="$(CURDIR)" \
+	prove --exec '' $(PROVE_FLAGS) $(UNIT_BINS) $(REPLAY_BINS) tests/t[0-9]*.t
+
+check-asan:
+	$(MAKE) O=$(O)/asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+		check
+
+FUZZ_SECONDS ?= 30
+FUZZ_CC ?= clang
+fuzz:
+	@mkdir -p $(O)/fuzz
+	set -e; for f in $(FUZZERS); do \
+		$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 \
+			-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+			-o $(O)/fuzz/$$f tests/fuzz/$${f}_fuzzer.c \
+			$(LIB_SRC) $(PKG_LIBS); \
+		mkdir -p $(O)/fuzz/$$f-found; \
+		$(O)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=8192 $(O)/fuzz/$$f-found tests/fuzz/corpus/$$f; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
+	done
+	cp -R apps/access-control/policy $(DESTDIR)$(DATADIR)/access-control
+	cp -R apps/merge-reqs/policy $(DESTDIR)$(DATADIR)/merge-reqs
+
+clean:
+	rm -rf $(O) tests/trash\ directory.* tests/test-results
+
+.PHONY: all check check-asan fuzz install clean
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,0 +1,8 @@
+/* acl: the subcommands of git-acl, the access-control admin command */
+#ifndef CLI_ACL_H
+#define CLI_ACL_H
+
+/* Each takes argv with argv[0] the subcommand's name; returns an exit code. */
+int cmd_acl_lint(int argc, char **argv);
+
+#endif

@@ -1,0 +1,155 @@
+/* cli: one option table drives both option parsing and --help */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_usage(FILE *out, const struct cli_command *cmd)
+{
+	size_t i;
+
+	fprintf(out, "usage: %s\n\n%s\n\n", cmd->usage, cmd->summary);
+	for (i = 0; i < cmd->nopts; i++) {
+		const struct cli_opt *o = &cmd->opts[i];
+		char spec[64];
+
+		if (o->short_name)
+			snprintf(spec, sizeof(spec), "-%c, --%s%s%s",
+				 o->short_name, o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		else
+			snprintf(spec, sizeof(spec), "--%s%s%s", o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(out, "    %-24s %s\n", spec, o->help);
+	}
+	fprintf(out, "    %-24s %s\n", "-h, --help", "show this help");
+}
+
+int cli_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fatal: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_EXIT_FATAL;
+}
+
+void cli_list_dispose(struct cli_list *list)
+{
+	free(list->items);
+	list->items = NULL;
+	list->count = 0;
+}
+
+static int cli_set(const struct cli_command *cmd, const struct cli_opt *o,
+		   const char *value)
+{
+	struct cli_list *list;
+	const char **items;
+
+	switch (o->kind) {
+	case CLI_OPT_FLAG:
+		*(bool *)o->value = true;
+		return 0;
+	case CLI_OPT_STRING:
+		*(const char **)o->value = value;
+		return 0;
+	case CLI_OPT_LIST:
+		list = o->value;
+		items = realloc(list->items,
+				(list->count + 1) * sizeof(*list->items));
+		if (items == NULL) {
+			cli_fatal("out of memory");
+			return -1;
+		}
+		list->items = items;
+		list->items[list->count++] = value;
+		return 0;
+	}
+	(void)cmd;
+	return -1;
+}
+
+static const struct cli_opt *cli_find(const struct cli_command *cmd,
+				      const char *name, size_t len, char short_name)
+{
+	size_t i;
+
+	for (i = 0; i < cmd->nopts; i++) {
+		const struct cli_opt *o = &cmd->opts[i];
+
+		if (short_name ? o->short_name == short_name
+			       : (strlen(o->name) == len &&
+				  strncmp(o->name, name, len) == 0))
+			return o;
+	}
+	return NULL;
+}
+
+static int cli_bad(const struct cli_command *cmd, const char *what,
+		   const char *arg)
+{
+	fprintf(stderr, "error: %s '%s'\n", what, arg);
+	cli_usage(stderr, cmd);
+	return CLI_EXIT_USAGE;
+}
+
+int cli_parse(const struct cli_command *cmd, int argc, char **argv,
+	      int *nargs)
+{
+	bool options_done = false;
+	int i, n = 0;
+
+	for (i = 1; i < argc; i++) {
+		char *arg = argv[i];
+		const struct cli_opt *o;
+		const char *value = NULL;
+
+		if (options_done || arg[0] != '-' || arg[1] == '\0') {
+			argv[n++] = arg;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			options_done = true;
+			continue;
+		}
+		if (strcmp(arg, "-h") == 0) {
+			cli_usage(stdout, cmd);
+			return CLI_EXIT_USAGE;
+		}
+		if (strcmp(arg, "--help") == 0) {
+			cli_usage(stdout, cmd);
+			return CLI_EXIT_OK;
+		}
+		if (arg[1] == '-') {
+			const char *eq = strchr(arg + 2, '=');
+			size_t len = eq ? (size_t)(eq - arg - 2)
+					: strlen(arg + 2);
+
+			o = cli_find(cmd, arg + 2, len, 0);
+			value = eq ? eq + 1 : NULL;
+		} else {
+			if (arg[2] != '\0')
+				return cli_bad(cmd, "unknown option", arg);
+			o = cli_find(cmd, NULL, 0, arg[1]);
+		}
+		if (o == NULL)
+			return cli_bad(cmd, "unknown option", arg);
+		if (o->kind == CLI_OPT_FLAG && value != NULL)
+			return cli_bad(cmd, "option takes no value", arg);
+		if (o->kind != CLI_OPT_FLAG && value == NULL) {
+			if (i + 1 >= argc)
+				return cli_bad(cmd, "option needs a value",
+					       arg);
+			value = argv[++i];
+		}
+		if (cli_set(cmd, o, value) < 0)
+			return CLI_EXIT_FATAL;
+	}
+	*nargs = n;
+	return -1;
+}

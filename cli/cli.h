@@ -1,0 +1,60 @@
+/* cli: one option table drives both option parsing and --help */
+#ifndef CLI_CLI_H
+#define CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* git's exit codes (libgit2's src/cli/error.h uses the same). */
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAILED 1	/* denied, or the input has errors */
+#define CLI_EXIT_FATAL 128	/* git or OS failure */
+#define CLI_EXIT_USAGE 129
+
+enum cli_opt_kind {
+	CLI_OPT_FLAG,		/* sets *(bool *)value */
+	CLI_OPT_STRING,		/* sets *(const char **)value */
+	CLI_OPT_LIST,		/* appends to a struct cli_list */
+};
+
+struct cli_list {
+	const char **items;
+	size_t count;
+};
+
+struct cli_opt {
+	const char *name;	/* long name without "--" */
+	char short_name;	/* 0: none */
+	enum cli_opt_kind kind;
+	void *value;
+	const char *arg;	/* placeholder in --help, e.g. "<ID>" */
+	const char *help;
+};
+
+struct cli_command {
+	const char *usage;	/* "git acl lint [<commit-ish>]" */
+	const char *summary;	/* one line saying what it does */
+	const struct cli_opt *opts;
+	size_t nopts;
+};
+
+/*
+ * Parse argv (argv[0] is the subcommand) against cmd's options.  Options
+ * and arguments may mix; "--" ends options.  -h prints the usage and
+ * returns CLI_EXIT_USAGE, --help prints it and returns CLI_EXIT_OK (both
+ * as a result for main to exit with), a bad option prints an error and the
+ * usage and returns CLI_EXIT_USAGE.  Otherwise returns -1 and moves the
+ * arguments that are not options to the front of argv, their count in
+ * *nargs.
+ */
+int cli_parse(const struct cli_command *cmd, int argc, char **argv,
+	      int *nargs);
+
+void cli_usage(FILE *out, const struct cli_command *cmd);
+
+void cli_list_dispose(struct cli_list *list);
+
+/* "fatal: ..." on stderr; returns CLI_EXIT_FATAL. */
+int cli_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,55 @@
+/* policyref: the policy files of a commit, read from the object store */
+#ifndef HOOKS_POLICYREF_H
+#define HOOKS_POLICYREF_H
+
+#include <git2.h>
+#include <stddef.h>
+
+#include "../common/err.h"
+#include "../policy/diag.h"
+#include "../policy/policy.h"
+
+/* A rule or group file larger than this is a policy error. */
+#define POLICYREF_FILE_MAX (1024u * 1024u)
+/* More entries than this in one directory is a policy error. */
+#define POLICYREF_ENTRIES_MAX 10000u
+/* SPEC 2: a larger key file identifies nobody (its content is not read). */
+#define POLICYREF_KEY_MAX (64u * 1024u)
+
+/* The files of one policy commit, ready for policy_load(). */
+struct policyref {
+	git_oid commit;			/* the commit they were read from */
+	struct policy_file *files;	/* refs/, branches/, groups/, keys/ */
+	size_t count;
+	/* private: what the files point into */
+	char **paths;
+	git_blob **blobs;
+};
+
+/*
+ * Read every file of the policy at commit_id straight from the object
+ * database, never from a checkout.  The layout rules of SPEC 5 are checked
+ * here, where entry types are known: at the top only the directories refs/,
+ * branches/, groups/, keys/ and regular files (skipped, never read); inside
+ * them only regular files (mode 100644).  Breaking them is a policy error
+ * appended to diags (and the file is left out); a key file over
+ * POLICYREF_KEY_MAX is listed with no content.
+ *
+ * Returns 0 and a policyref the caller frees with policyref_free(), or -1
+ * with err set when the repository cannot be read (a missing object is an
+ * error, never an empty policy).
+ */
+int policyref_read(struct policyref **out, git_repository *repo,
+		   const git_oid *commit_id, struct diag_list *diags,
+		   struct err *err);
+
+/*
+ * Resolve spec (a ref name or any commit-ish) to a commit.  Returns 0,
+ * GIT_ENOTFOUND when spec names nothing, or -1 with err set.
+ */
+int policyref_resolve(git_oid *out, git_repository *repo, const char *spec,
+		      struct err *err);
+
+void policyref_free(struct policyref *policy);
+
+#endif

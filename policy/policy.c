@@ -1,0 +1,653 @@
+/* policy: load a policy's files, and policy_check(), the one decision */
+#include "policy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "group.h"
+#include "match.h"
+#include "rule.h"
+#include "userid.h"
+
+struct policy {
+	struct rule_set rules;
+	struct group_set groups;
+	struct match_env *env;
+	char **keys;		/* ids that have a keys/<ID>.asc */
+	size_t nkeys;
+
+	/* per pusher: whose rules reach them */
+	bool cache_valid;
+	char cache_user[USERID_LEN + 1];
+	bool cache_is_owner;
+	bool *in_group;		/* one per group */
+	bool *who_applies;	/* one per rule */
+
+	/* per pusher and ref: the rules that reach both, in file order */
+	char *cache_ref;	/* NULL: not computed */
+	size_t *candidates;
+	size_t ncandidates;
+};
+
+static const char policy_apps_prefix[] = "refs/apps/";
+static const char policy_replace_prefix[] = "refs/replace/";
+
+static bool policy_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool policy_ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+void policy_free(struct policy *policy)
+{
+	size_t i;
+
+	if (policy == NULL)
+		return;
+	rule_set_dispose(&policy->rules);
+	group_set_dispose(&policy->groups);
+	match_env_free(policy->env);
+	for (i = 0; i < policy->nkeys; i++)
+		free(policy->keys[i]);
+	free(policy->keys);
+	free(policy->in_group);
+	free(policy->who_applies);
+	free(policy->cache_ref);
+	free(policy->candidates);
+	free(policy);
+}
+
+/* The part of path after dir ("refs/"), when it is a plain file name. */
+static const char *policy_file_in(const char *path, const char *dir)
+{
+	const char *name;
+
+	if (!policy_starts_with(path, dir))
+		return NULL;
+	name = path + strlen(dir);
+	if (*name == '\0' || strchr(name, '/') != NULL)
+		return NULL;
+	return name;
+}
+
+static int policy_add_key(struct policy *policy, const char *name)
+{
+	size_t len = strlen(name) - strlen(".asc");
+	char **keys;
+
+	keys = realloc(policy->keys, (policy->nkeys + 1) * sizeof(*keys));
+	if (keys == NULL)
+		return -1;
+	policy->keys = keys;
+	if ((keys[policy->nkeys] = strndup(name, len)) == NULL)
+		return -1;
+	policy->nkeys++;
+	return 0;
+}
+
+/* Sort files into the passes of policy_load(); 1 = not a rule file. */
+static int policy_classify(struct policy *policy, const struct policy_file *f,
+			   int pass, struct diag_list *diags)
+{
+	const char *name;
+
+	if (strchr(f->path, '/') == NULL)
+		return 0;	/* a README or the like at the top */
+	if ((name = policy_file_in(f->path, "groups/")) != NULL &&
+	    policy_ends_with(name, strlen(name), ".conf"))
+		return pass == 0 ? group_parse(&policy->groups, f->path,
+					       f->data, f->len, diags)
+				 : 0;
+	if ((name = policy_file_in(f->path, "refs/")) != NULL &&
+	    policy_ends_with(name, strlen(name), ".conf"))
+		return pass == 1 ? rule_parse(&policy->rules, f->path, f->data,
+					      f->len, OP_KIND_REF, diags)
+				 : 0;
+	if ((name = policy_file_in(f->path, "branches/")) != NULL &&
+	    policy_ends_with(name, strlen(name), ".conf"))
+		return pass == 1 ? rule_parse(&policy->rules, f->path, f->data,
+					      f->len, OP_KIND_TREE, diags)
+				 : 0;
+	if ((name = policy_file_in(f->path, "keys/")) != NULL &&
+	    policy_ends_with(name, strlen(name), ".asc") &&
+	    userid_is_valid(name, strlen(name) - 4))
+		return pass == 0 ? policy_add_key(policy, name) : 0;
+	if (pass != 0)
+		return 0;
+	if (policy_file_in(f->path, "keys/") != NULL)
+		return diag_add(diags, DIAG_ERROR, f->path, 0,
+				"key files are named keys/<ID>.asc, <ID> "
+				"the key's 40 upper-case hex fingerprint");
+	return diag_add(diags, DIAG_ERROR, f->path, 0,
+			"unexpected file (rule files are refs/<name>.conf, "
+			"branches/<name>.conf and groups/<name>.conf)");
+}
+
+static bool policy_has_key(const struct policy *policy, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < policy->nkeys; i++)
+		if (strcmp(policy->keys[i], id) == 0)
+			return true;
+	return false;
+}
+
+static int policy_warn_no_key(const struct policy *policy, const char *file,
+			      unsigned line, const char *id,
+			      struct diag_list *diags)
+{
+	if (policy_has_key(policy, id))
+		return 0;
+	return diag_add(diags, DIAG_WARNING, file, line,
+			"user id %s has no key in keys/, so it can never push",
+			id);
+}
+
+/* WHO of each rule to a group; an unknown group is an error. */
+static int policy_link(struct policy *policy, struct diag_list *diags)
+{
+	size_t i;
+
+	for (i = 0; i < policy->rules.count; i++) {
+		struct rule *rule = &policy->rules.rules[i];
+		size_t len = strlen(rule->who);
+		int error = 0;
+
+		if (rule->who_kind == RULE_WHO_USER)
+			error = policy_warn_no_key(policy, rule->file,
+						   rule->line, rule->who, diags);
+		if (rule->who_kind != RULE_WHO_GROUP)
+			goto next;
+		rule->group = group_find(&policy->groups, rule->who, len);
+		if (rule->group != GROUP_NONE)
+			goto next;
+		if (userid_looks_like(rule->who, len))
+			error = diag_add(diags, DIAG_ERROR, rule->file,
+					 rule->line,
+					 "invalid user id '%s': user ids are "
+					 "40 upper-case hex digits",
+					 rule->who);
+		else
+			error = diag_add(diags, DIAG_ERROR, rule->file,
+					 rule->line, "unknown group '%s'",
+					 rule->who);
+	next:
+		if (error < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int policy_lint_pattern(const struct match_pattern *pattern,
+			       bool names_ref, const char *file,
+			       unsigned line, struct diag_list *diags)
+{
+	const char *text = match_pattern_text(pattern);
+	const char *misuse = match_user_id_misuse(text, strlen(text));
+
+	if (misuse != NULL &&
+	    diag_add(diags, DIAG_WARNING, file, line, "%s", misuse) < 0)
+		return -1;
+	if (names_ref && (policy_starts_with(text, "refs/") ||
+			  policy_starts_with(text, "^refs/")))
+		return diag_add(diags, DIAG_WARNING, file, line,
+				"pattern '%s' starts with 'refs/', but ref "
+				"names are matched without it",
+				text);
+	return 0;
+}
+
+static bool policy_same_scope(const struct policy *policy,
+			      const struct rule *a, const struct rule *b)
+{
+	const struct rule_section *sa, *sb;
+
+	if (a->section == RULE_NO_SECTION || b->section == RULE_NO_SECTION)
+		return a->section == b->section;
+	sa = &policy->rules.sections[a->section];
+	sb = &policy->rules.sections[b->section];
+	return strcmp(match_pattern_text(sa->pattern),
+		      match_pattern_text(sb->pattern)) == 0;
+}
+
+/* The earlier rule that makes rule i redundant, or NULL. */
+static const struct rule *policy_shadowing(const struct policy *policy,
+					   size_t i)
+{
+	const struct rule *rule = &policy->rules.rules[i];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		const struct rule *prev = &policy->rules.rules[j];
+
+		if (prev->kind == rule->kind &&
+		    strcmp(prev->who, rule->who) == 0 &&
+		    (rule->ops & ~prev->ops) == 0 &&
+		    strcmp(match_pattern_text(prev->pattern),
+			   match_pattern_text(rule->pattern)) == 0 &&
+		    policy_same_scope(policy, prev, rule))
+			return prev;
+	}
+	return NULL;
+}
+
+static int policy_lint(struct policy *policy, struct diag_list *diags)
+{
+	const struct rule_set *rules = &policy->rules;
+	const struct group_set *groups = &policy->groups;
+	size_t i, j;
+
+	for (i = 0; i < rules->nsections; i++)
+		if (policy_lint_pattern(rules->sections[i].pattern, true,
+					rules->sections[i].file,
+					rules->sections[i].line, diags) < 0)
+			return -1;
+	for (i = 0; i < rules->count; i++) {
+		const struct rule *rule = &rules->rules[i];
+		const struct rule *prev = policy_shadowing(policy, i);
+
+		if (policy_lint_pattern(rule->pattern,
+					rule->kind == OP_KIND_REF, rule->file,
+					rule->line, diags) < 0)
+			return -1;
+		if (prev != NULL &&
+		    diag_add(diags, DIAG_WARNING, rule->file, rule->line,
+			     "rule is shadowed by the identical rule at %s:%u",
+			     prev->file, prev->line) < 0)
+			return -1;
+	}
+	for (i = 0; i < groups->count; i++)
+		for (j = 0; j < groups->groups[i].count; j++) {
+			const struct group_member *m =
+				&groups->groups[i].members[j];
+
+			if (m->kind == GROUP_MEMBER_USER &&
+			    policy_warn_no_key(policy, groups->groups[i].file,
+					       m->line, m->name, diags) < 0)
+				return -1;
+		}
+	return 0;
+}
+
+/*
+ * Sort diags from index `from` on by file and line, keeping the order in
+ * which problems of one line were found: an insertion sort, stable where
+ * qsort is not, and quick for the few diagnostics a policy has.
+ */
+static void policy_sort_diags(struct diag_list *diags, size_t from)
+{
+	size_t i, j;
+
+	for (i = from + 1; i < diags->count; i++) {
+		struct diag d = diags->items[i];
+
+		for (j = i; j > from; j--) {
+			struct diag *prev = &diags->items[j - 1];
+			int c = strcmp(prev->file, d.file);
+
+			if (c < 0 || (c == 0 && prev->line <= d.line))
+				break;
+			diags->items[j] = *prev;
+		}
+		diags->items[j] = d;
+	}
+}
+
+int policy_load(struct policy **out, const struct policy_file *files,
+		size_t nfiles, const struct policy_options *opts,
+		struct diag_list *diags, struct err *err)
+{
+	struct policy *policy = NULL;
+	const struct diag *first;
+	struct buf msg = BUF_INIT;
+	size_t i;
+	int pass;
+	int error = -1;
+
+	*out = NULL;
+	if ((policy = calloc(1, sizeof(*policy))) == NULL) {
+		err_set(err, "out of memory");
+		goto done;
+	}
+	rule_set_init(&policy->rules);
+	group_set_init(&policy->groups);
+	if (match_env_new(&policy->env, opts ? opts->match_limit : 0, err) < 0)
+		goto done;
+	/* groups and keys first: rules name them */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nfiles; i++)
+			if (policy_classify(policy, &files[i], pass, diags) <
+			    0)
+				goto oom;
+		if (pass == 0 && group_resolve(&policy->groups, diags) < 0)
+			goto oom;
+	}
+	if (policy_link(policy, diags) < 0 || policy_lint(policy, diags) < 0)
+		goto oom;
+	if (policy->groups.count > 0 &&
+	    (policy->in_group = calloc(policy->groups.count, 1)) == NULL)
+		goto oom;
+	if (policy->rules.count > 0 &&
+	    ((policy->who_applies = calloc(policy->rules.count, 1)) == NULL ||
+	     (policy->candidates = calloc(policy->rules.count,
+					  sizeof(size_t))) == NULL))
+		goto oom;
+	policy_sort_diags(diags, 0);
+	if ((first = diag_first_error(diags)) != NULL) {
+		if (diag_format(&msg, first) < 0)
+			goto oom;
+		err_set(err, "%s", buf_cstr(&msg));
+		goto done;
+	}
+	*out = policy;
+	policy = NULL;
+	error = 0;
+	goto done;
+oom:
+	err_set(err, "out of memory");
+done:
+	buf_dispose(&msg);
+	policy_free(policy);
+	return error;
+}
+
+bool policy_is_owner(const struct policy_request *request)
+{
+	size_t i;
+
+	for (i = 0; i < request->nowners; i++)
+		if (strcmp(request->owners[i], request->user) == 0)
+			return true;
+	return false;
+}
+
+static void policy_cache_user(struct policy *policy, const char *user,
+			      bool is_owner)
+{
+	size_t i;
+
+	if (policy->cache_valid && policy->cache_is_owner == is_owner &&
+	    strcmp(policy->cache_user, user) == 0)
+		return;
+	memcpy(policy->cache_user, user, USERID_LEN + 1);
+	policy->cache_is_owner = is_owner;
+	group_memberships(&policy->groups, user, is_owner, policy->in_group);
+	for (i = 0; i < policy->rules.count; i++) {
+		const struct rule *rule = &policy->rules.rules[i];
+		bool applies = false;
+
+		switch (rule->who_kind) {
+		case RULE_WHO_ANYONE:
+			applies = true;
+			break;
+		case RULE_WHO_OWNER:
+			applies = is_owner;
+			break;
+		case RULE_WHO_USER:
+			applies = strcmp(rule->who, user) == 0;
+			break;
+		case RULE_WHO_GROUP:
+			applies = policy->in_group[rule->group];
+			break;
+		}
+		policy->who_applies[i] = applies;
+	}
+	free(policy->cache_ref);
+	policy->cache_ref = NULL;
+	policy->cache_valid = true;
+}
+
+/* Does rule reach ref (whoever pushes)?  1 yes, 0 no, -1 error. */
+static int policy_rule_reaches(struct policy *policy, const struct rule *rule,
+			       const char *user, const char *ref,
+			       struct err *err)
+{
+	const char *name = ref + strlen("refs/");
+
+	if (rule->kind == OP_KIND_REF)
+		/* SPEC 3: `.*` never grants refs/replace/ */
+		return !policy_starts_with(ref, policy_replace_prefix) ||
+		       policy_starts_with(match_pattern_text(rule->pattern),
+					  "replace/");
+	if (rule->section == RULE_NO_SECTION)
+		/* SPEC 5: broad rules never reach the policy or app data */
+		return !policy_starts_with(ref, policy_apps_prefix);
+	return match_exec(policy->rules.sections[rule->section].pattern,
+			  policy->env, user, name, strlen(name), err);
+}
+
+static int policy_cache_ref(struct policy *policy, const char *user,
+			    const char *ref, struct err *err)
+{
+	size_t i;
+
+	if (policy->cache_ref != NULL && strcmp(policy->cache_ref, ref) == 0)
+		return 0;
+	free(policy->cache_ref);
+	policy->cache_ref = NULL;
+	policy->ncandidates = 0;
+	for (i = 0; i < policy->rules.count; i++) {
+		int reaches;
+
+		if (!policy->who_applies[i])
+			continue;
+		reaches = policy_rule_reaches(policy, &policy->rules.rules[i],
+					      user, ref, err);
+		if (reaches < 0)
+			return -1;
+		if (reaches)
+			policy->candidates[policy->ncandidates++] = i;
+	}
+	if ((policy->cache_ref = strdup(ref)) == NULL)
+		return err_set(err, "out of memory");
+	return 0;
+}
+
+static int policy_check_request(const struct policy_request *request,
+				struct err *err)
+{
+	size_t i;
+
+	if (request->user == NULL ||
+	    !userid_is_valid(request->user, strlen(request->user)))
+		return err_set(err, "invalid user id '%s'",
+			       request->user ? request->user : "");
+	for (i = 0; i < request->nowners; i++)
+		if (!userid_is_valid(request->owners[i],
+				     strlen(request->owners[i])))
+			return err_set(err, "invalid owner id '%s'",
+				       request->owners[i]);
+	if (request->ref == NULL || !policy_starts_with(request->ref, "refs/"))
+		return err_set(err, "ref name must start with 'refs/'");
+	if (strcmp(op_name(request->op), "?") == 0)
+		return err_set(err, "not a single op: %#x",
+			       (unsigned)request->op);
+	if (op_kind_of(request->op) == OP_KIND_TREE && request->path == NULL)
+		return err_set(err, "a tree op needs a path");
+	return 0;
+}
+
+/* The built-in rights and prohibitions of SPEC 5; true when they decide. */
+static bool policy_builtin(const struct policy_request *request,
+			   struct policy_verdict *verdict)
+{
+	bool owner = policy_is_owner(request);
+
+	if (op_kind_of(request->op) == OP_KIND_TREE &&
+	    request->path_len > POLICY_PATH_MAX) {
+		verdict->builtin = "paths longer than 4096 bytes are denied";
+		return true;
+	}
+	if (strcmp(request->ref, POLICY_REF) != 0)
+		return false;
+	switch (request->op) {
+	case OP_DELETE:
+		verdict->builtin = "nobody may delete refs/apps/access-control";
+		return true;
+	case OP_FORCE:
+		verdict->allowed = owner;
+		verdict->builtin =
+			owner ? "an owner may always repair the policy"
+			      : "only an owner may force refs/apps/access-control";
+		return true;
+	case OP_CREATE_BRANCH:
+	case OP_CREATE_TAG:
+		return false;
+	default:
+		if (!owner)
+			return false;
+		verdict->allowed = true;
+		verdict->builtin = "an owner may always repair the policy";
+		return true;
+	}
+}
+
+static void policy_add_scope(struct policy_verdict *verdict,
+			     const struct policy *policy,
+			     const struct rule *rule)
+{
+	struct policy_scope scope = {rule->file, 0, NULL};
+	size_t i;
+
+	if (rule->section != RULE_NO_SECTION) {
+		const struct rule_section *s =
+			&policy->rules.sections[rule->section];
+
+		scope.line = s->line;
+		scope.section = match_pattern_text(s->pattern);
+	}
+	for (i = 0; i < verdict->nscopes; i++)
+		if (verdict->scopes[i].file == scope.file &&
+		    verdict->scopes[i].line == scope.line)
+			return;
+	if (verdict->nscopes < POLICY_VERDICT_SCOPES)
+		verdict->scopes[verdict->nscopes++] = scope;
+	verdict->scopes_total++;
+}
+
+/*
+ * On a denial, which files and sections reach this ref at all (whoever
+ * they name): what `explain` and the hook's hint report.
+ */
+static int policy_collect_scopes(struct policy *policy,
+				 const struct policy_request *request,
+				 struct policy_verdict *verdict,
+				 struct err *err)
+{
+	enum op_kind kind = op_kind_of(request->op);
+	size_t i;
+
+	for (i = 0; i < policy->rules.count; i++) {
+		const struct rule *rule = &policy->rules.rules[i];
+		int reaches;
+
+		if (rule->kind != kind)
+			continue;
+		reaches = policy_rule_reaches(policy, rule, request->user,
+					      request->ref, err);
+		if (reaches < 0)
+			return -1;
+		if (reaches)
+			policy_add_scope(verdict, policy, rule);
+	}
+	return 0;
+}
+
+int policy_check(struct policy *policy, const struct policy_request *request,
+		 struct policy_verdict *verdict, struct err *err)
+{
+	enum op_kind kind;
+	const char *subject;
+	size_t subject_len, i;
+
+	memset(verdict, 0, sizeof(*verdict));
+	if (policy_check_request(request, err) < 0)
+		return -1;
+	if (policy_builtin(request, verdict))
+		return 0;
+	if (policy == NULL) {
+		verdict->builtin = "the policy does not load";
+		return 0;
+	}
+	kind = op_kind_of(request->op);
+	if (kind == OP_KIND_REF) {
+		subject = request->ref + strlen("refs/");
+		subject_len = strlen(subject);
+	} else {
+		subject = request->path;
+		subject_len = request->path_len;
+	}
+	policy_cache_user(policy, request->user, policy_is_owner(request));
+	if (policy_cache_ref(policy, request->user, request->ref, err) < 0)
+		return -1;
+	for (i = 0; i < policy->ncandidates; i++) {
+		const struct rule *rule =
+			&policy->rules.rules[policy->candidates[i]];
+		int matched;
+
+		if (rule->kind != kind || !(rule->ops & (unsigned)request->op))
+			continue;
+		matched = match_exec(rule->pattern, policy->env, request->user,
+				     subject, subject_len, err);
+		if (matched < 0) {
+			struct err why = *err;
+
+			return err_set(err, "%s:%u: %s", rule->file,
+				       rule->line, why.msg);
+		}
+		if (matched) {
+			verdict->allowed = true;
+			verdict->file = rule->file;
+			verdict->line = rule->line;
+			verdict->pattern = match_pattern_text(rule->pattern);
+			return 0;
+		}
+	}
+	return policy_collect_scopes(policy, request, verdict, err);
+}
+
+static bool policy_pattern_is_all(const struct match_pattern *pattern)
+{
+	const char *text = match_pattern_text(pattern);
+
+	return strcmp(text, ".*") == 0 || strcmp(text, "^.*$") == 0;
+}
+
+int policy_allows_all_tree_ops(struct policy *policy,
+			       const struct policy_request *request, bool *out,
+			       struct err *err)
+{
+	struct policy_request any = *request;
+	unsigned granted = 0;
+	size_t i;
+
+	*out = false;
+	any.op = OP_CREATE_FILE;
+	any.path = "";
+	any.path_len = 0;
+	if (policy_check_request(&any, err) < 0)
+		return -1;
+	/* the policy's updates are always diffed (SPEC 4) */
+	if (policy == NULL || strcmp(request->ref, POLICY_REF) == 0)
+		return 0;
+	policy_cache_user(policy, request->user, policy_is_owner(request));
+	if (policy_cache_ref(policy, request->user, request->ref, err) < 0)
+		return -1;
+	for (i = 0; i < policy->ncandidates; i++) {
+		const struct rule *rule =
+			&policy->rules.rules[policy->candidates[i]];
+
+		if (rule->kind == OP_KIND_TREE &&
+		    policy_pattern_is_all(rule->pattern))
+			granted |= rule->ops;
+	}
+	*out = (granted & OP_TREE_ALL) == OP_TREE_ALL;
+	return 0;
+}

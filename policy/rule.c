@@ -1,0 +1,258 @@
+/* rule: one refs/ or branches/ file into rules and [sections] (SPEC 5) */
+#include "rule.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "group.h"
+#include "userid.h"
+
+void rule_set_init(struct rule_set *set)
+{
+	memset(set, 0, sizeof(*set));
+}
+
+void rule_set_dispose(struct rule_set *set)
+{
+	size_t i;
+
+	if (set == NULL)
+		return;
+	for (i = 0; i < set->count; i++) {
+		free(set->rules[i].who);
+		match_pattern_free(set->rules[i].pattern);
+	}
+	for (i = 0; i < set->nsections; i++)
+		match_pattern_free(set->sections[i].pattern);
+	for (i = 0; i < set->nfiles; i++)
+		free(set->files[i]);
+	free(set->rules);
+	free(set->sections);
+	free(set->files);
+	rule_set_init(set);
+}
+
+/* Make room for one more item of size in *items (count used of *alloc). */
+static int rule_reserve(void **items, size_t *alloc, size_t count, size_t size)
+{
+	size_t n;
+	void *p;
+
+	if (count < *alloc)
+		return 0;
+	n = *alloc ? *alloc * 2 : 16;
+	if (n > SIZE_MAX / size || (p = realloc(*items, n * size)) == NULL)
+		return -1;
+	*items = p;
+	*alloc = n;
+	return 0;
+}
+
+static const char *rule_keep_file_name(struct rule_set *set, const char *file)
+{
+	char *copy;
+
+	if (rule_reserve((void **)&set->files, &set->files_alloc, set->nfiles,
+			 sizeof(*set->files)) < 0 ||
+	    (copy = strdup(file)) == NULL)
+		return NULL;
+	set->files[set->nfiles++] = copy;
+	return copy;
+}
+
+static bool rule_is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* One line of the file, blanks at both ends already removed. */
+struct rule_line {
+	const char *file;
+	unsigned lineno;
+	const char *text;
+	size_t len;
+};
+
+static int rule_diag(struct diag_list *diags, const struct rule_line *line,
+		     const char *msg, size_t len, const char *what)
+{
+	return diag_add(diags, DIAG_ERROR, line->file, line->lineno,
+			"%s%.*s", msg, (int)len, what);
+}
+
+static int rule_parse_section(struct rule_set *set, const struct rule_line *l,
+			      size_t *current, struct diag_list *diags)
+{
+	struct match_pattern *pattern = NULL;
+	struct rule_section *section;
+	struct err err;
+
+	*current = RULE_NO_SECTION;
+	if (l->text[l->len - 1] != ']')
+		return rule_diag(diags, l, "section line must end with ']'", 0,
+				 "");
+	if (l->len == 2)
+		return rule_diag(diags, l, "empty section pattern", 0, "");
+	if (match_pattern_new(&pattern, l->text + 1, l->len - 2, &err) < 0)
+		return diag_add(diags, DIAG_ERROR, l->file, l->lineno,
+				"section '%.*s': %s", (int)(l->len - 2),
+				l->text + 1, err.msg);
+	if (rule_reserve((void **)&set->sections, &set->sections_alloc,
+			 set->nsections, sizeof(*set->sections)) < 0) {
+		match_pattern_free(pattern);
+		return -1;
+	}
+	section = &set->sections[set->nsections];
+	section->file = l->file;
+	section->line = l->lineno;
+	section->pattern = pattern;
+	*current = set->nsections++;
+	return 0;
+}
+
+/*
+ * Classify WHO; a group name is checked against groups/ later.  Returns 0,
+ * 1 when WHO is bad (and diagnosed), or -1 when memory runs out.
+ */
+static int rule_parse_who(struct rule *rule, const struct rule_line *l,
+			  const char *who, size_t len, struct diag_list *diags)
+{
+	int error;
+
+	if (len == 6 && memcmp(who, "anyone", 6) == 0) {
+		rule->who_kind = RULE_WHO_ANYONE;
+	} else if (len == 5 && memcmp(who, "owner", 5) == 0) {
+		rule->who_kind = RULE_WHO_OWNER;
+	} else if (userid_is_valid(who, len)) {
+		rule->who_kind = RULE_WHO_USER;
+	} else if (group_name_is_valid(who, len)) {
+		rule->who_kind = RULE_WHO_GROUP;
+	} else {
+		if (userid_looks_like(who, len))
+			error = diag_add(diags, DIAG_ERROR, l->file, l->lineno,
+					 "invalid user id '%.*s': user ids are "
+					 "40 upper-case hex digits",
+					 (int)len, who);
+		else
+			error = diag_add(diags, DIAG_ERROR, l->file, l->lineno,
+					 "invalid WHO '%.*s': expected anyone, "
+					 "owner, a group name or a user id",
+					 (int)len, who);
+		return error < 0 ? -1 : 1;
+	}
+	if ((rule->who = strndup(who, len)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int rule_parse_rule(struct rule_set *set, const struct rule_line *l,
+			   enum op_kind kind, size_t current,
+			   struct diag_list *diags)
+{
+	const char *p = l->text, *end = l->text + l->len;
+	const char *who, *ops, *regex;
+	size_t who_len, ops_len;
+	struct rule rule = {0};
+	struct err err;
+	int error;
+
+	who = p;
+	while (p < end && !rule_is_blank(*p))
+		p++;
+	who_len = (size_t)(p - who);
+	while (p < end && rule_is_blank(*p))
+		p++;
+	ops = p;
+	while (p < end && !rule_is_blank(*p))
+		p++;
+	ops_len = (size_t)(p - ops);
+	while (p < end && rule_is_blank(*p))
+		p++;
+	regex = p;
+	if (ops_len == 0 || regex == end)
+		return rule_diag(diags, l, "rule needs three fields: WHO OPS REGEX",
+				 0, "");
+
+	rule.file = l->file;
+	rule.line = l->lineno;
+	rule.kind = kind;
+	rule.section = current;
+	if ((error = rule_parse_who(&rule, l, who, who_len, diags)) != 0)
+		return error < 0 ? -1 : 0;
+	if (op_parse_list(&rule.ops, ops, ops_len, kind, &err) < 0) {
+		error = diag_add(diags, DIAG_ERROR, l->file, l->lineno, "%s",
+				 err.msg);
+		goto fail;
+	}
+	if (match_pattern_new(&rule.pattern, regex, (size_t)(end - regex),
+			      &err) < 0) {
+		error = diag_add(diags, DIAG_ERROR, l->file, l->lineno,
+				 "%s in '%.*s'", err.msg, (int)(end - regex),
+				 regex);
+		goto fail;
+	}
+	if (rule_reserve((void **)&set->rules, &set->alloc, set->count,
+			 sizeof(*set->rules)) < 0) {
+		error = -1;
+		goto fail;
+	}
+	set->rules[set->count++] = rule;
+	return 0;
+fail:
+	free(rule.who);
+	match_pattern_free(rule.pattern);
+	return error;
+}
+
+static int rule_parse_line(struct rule_set *set, struct rule_line *l,
+			   enum op_kind kind, size_t *current,
+			   struct diag_list *diags)
+{
+	if (l->len > RULE_LINE_MAX)
+		return diag_add(diags, DIAG_ERROR, l->file, l->lineno,
+				"line longer than %u bytes", RULE_LINE_MAX);
+	if (memchr(l->text, '\0', l->len) != NULL)
+		return rule_diag(diags, l, "NUL byte in line", 0, "");
+	if (memchr(l->text, '\r', l->len) != NULL)
+		return rule_diag(diags, l, "CR byte in line", 0, "");
+	while (l->len > 0 && rule_is_blank(l->text[0])) {
+		l->text++;
+		l->len--;
+	}
+	while (l->len > 0 && rule_is_blank(l->text[l->len - 1]))
+		l->len--;
+	if (l->len == 0 || l->text[0] == '#')
+		return 0;
+	if (l->text[0] == '[') {
+		if (kind == OP_KIND_REF)
+			return rule_diag(diags, l,
+					 "sections are not allowed in refs/",
+					 0, "");
+		return rule_parse_section(set, l, current, diags);
+	}
+	return rule_parse_rule(set, l, kind, *current, diags);
+}
+
+int rule_parse(struct rule_set *set, const char *file, const char *buf,
+	       size_t len, enum op_kind kind, struct diag_list *diags)
+{
+	const char *p = buf, *end = buf + len;
+	size_t current = RULE_NO_SECTION;	/* each file starts unsectioned */
+	struct rule_line line = {0};
+
+	if ((line.file = rule_keep_file_name(set, file)) == NULL)
+		return -1;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl != NULL ? nl : end;
+
+		line.lineno++;
+		line.text = p;
+		line.len = (size_t)(eol - p);
+		if (rule_parse_line(set, &line, kind, &current, diags) < 0)
+			return -1;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return 0;
+}

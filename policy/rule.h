@@ -1,0 +1,65 @@
+/* rule: one refs/ or branches/ file into rules and [sections] (SPEC 5) */
+#ifndef POLICY_RULE_H
+#define POLICY_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "match.h"
+#include "op.h"
+
+/* SPEC 5: a longer line is a policy error. */
+#define RULE_LINE_MAX 4096u
+
+#define RULE_NO_SECTION ((size_t)-1)
+
+enum rule_who {
+	RULE_WHO_ANYONE,	/* every identified user */
+	RULE_WHO_OWNER,		/* a value of gitapps.owner */
+	RULE_WHO_USER,		/* one user id */
+	RULE_WHO_GROUP,		/* a group of groups/<name>.conf */
+};
+
+struct rule_section {
+	const char *file;	/* borrowed from the rule_set */
+	unsigned line;
+	struct match_pattern *pattern;
+};
+
+struct rule {
+	const char *file;	/* borrowed from the rule_set */
+	unsigned line;
+	enum op_kind kind;
+	enum rule_who who_kind;
+	char *who;		/* WHO as written */
+	size_t group;		/* RULE_WHO_GROUP: set by the caller's linking */
+	unsigned ops;		/* mask of enum op, aliases expanded */
+	struct match_pattern *pattern;
+	size_t section;		/* index in sections, or RULE_NO_SECTION */
+};
+
+/* Every rule and section of a policy, in file order. */
+struct rule_set {
+	struct rule *rules;
+	size_t count, alloc;
+	struct rule_section *sections;
+	size_t nsections, sections_alloc;
+	char **files;		/* owned copies of the file names */
+	size_t nfiles, files_alloc;
+};
+
+void rule_set_init(struct rule_set *set);
+void rule_set_dispose(struct rule_set *set);
+
+/*
+ * Parse one file (name as in the policy tree, buf of len bytes) of the
+ * given kind: OP_KIND_REF for refs/<name>.conf (no sections), OP_KIND_TREE for
+ * branches/<name>.conf.  Every problem becomes a `file:line` error in diags and
+ * parsing goes on, so that lint can list them all; the rules that did parse
+ * are appended to set.  Returns 0, or -1 only when memory runs out.
+ */
+int rule_parse(struct rule_set *set, const char *file, const char *buf,
+	       size_t len, enum op_kind kind, struct diag_list *diags);
+
+#endif
