@@ -206,26 +206,29 @@ static int group_handle(void *user, const char *section, const char *name,
 			const char *value)
 {
 	struct group_parse *gp = user;
-	size_t before = gp->current != GROUP_NONE
-				? gp->set->groups[gp->current].count
-				: 0;
+	struct group *group = gp->current != GROUP_NONE
+				      ? &gp->set->groups[gp->current]
+				      : NULL;
+	size_t before = group != NULL ? group->count : 0;
 	int error;
 
 	if (section[0] == '\0')
 		error = diag_add(gp->diags, DIAG_ERROR, gp->file, gp->lineno,
 				 "'%s' outside a [group] section", name);
-	else if (strcmp(name, "member") != 0)
-		error = diag_add(gp->diags, DIAG_ERROR, gp->file, gp->lineno,
-				 "unknown key '%s' (expected 'member')", name);
-	else if (gp->current == GROUP_NONE)
+	else if (group == NULL)
 		error = 0;	/* the section line was already reported */
-	else if (strcmp(section, gp->set->groups[gp->current].name) != 0)
+	else if (strcmp(section, group->name) != 0)
 		/* the reader and inih must agree on every section line */
 		error = diag_add(gp->diags, DIAG_ERROR, gp->file, gp->lineno,
 				 "section '%s' not understood", section);
-	else if ((error = group_add_member(gp, value)) == 0 &&
-		 gp->set->groups[gp->current].count == before)
-		gp->set->groups[gp->current].invalid++;
+	else if (strcmp(name, "member") != 0)
+		error = diag_add(gp->diags, DIAG_ERROR, gp->file, gp->lineno,
+				 "unknown key '%s' (expected 'member')", name);
+	else
+		error = group_add_member(gp, value);
+	/* a line that added no member was an error: the group isn't empty */
+	if (error == 0 && group != NULL && group->count == before)
+		group->invalid++;
 	if (error < 0)
 		gp->oom = true;
 	return 1;	/* every problem is in diags already */

@@ -125,8 +125,8 @@ static int policy_classify(struct policy *policy, const struct policy_file *f,
 				"key files are named keys/<ID>.asc, <ID> "
 				"the key's 40 upper-case hex fingerprint");
 	return diag_add(diags, DIAG_ERROR, f->path, 0,
-			"unexpected file (rule files are refs/<name>.conf, "
-			"branches/<name>.conf and groups/<name>.conf)");
+			"unexpected file (rule files are refs/*.conf, "
+			"branches/*.conf and groups/*.conf)");
 }
 
 static bool policy_has_key(const struct policy *policy, const char *id)

@@ -1,0 +1,98 @@
+# lib.sh: what every tests/tNNNN-*.t script sources before its tests
+#
+# It points sharness at our directories (its defaults put trash
+# directories in the source tree and the checkout's parent on PATH), puts
+# the programs under test first on PATH, and pins everything git and gpg
+# would otherwise take from the machine: HOME, config, identity, GNUPGHOME.
+
+: "${GITAPPS_SOURCE:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${GITAPPS_BUILD:=$GITAPPS_SOURCE/build}"
+SHARNESS_TEST_DIRECTORY="$GITAPPS_SOURCE/tests"
+SHARNESS_BUILD_DIRECTORY="$GITAPPS_BUILD/bin"
+export GITAPPS_SOURCE GITAPPS_BUILD SHARNESS_TEST_DIRECTORY \
+	SHARNESS_BUILD_DIRECTORY
+# sharness creates "trash directory.<test>" under $root
+root="$GITAPPS_BUILD/trash"
+mkdir -p "$root" || exit 1
+
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY \
+	GIT_ALTERNATE_OBJECT_DIRECTORIES GIT_CONFIG_GLOBAL XDG_CONFIG_HOME \
+	GIT_CEILING_DIRECTORIES EDITOR VISUAL
+
+. /usr/share/sharness/sharness.sh
+
+# sharness made HOME the trash directory; nothing else of the machine's.
+# The trash directories live inside the project's checkout: never let git
+# find the project's own repository from there.
+GIT_CEILING_DIRECTORIES="$root"
+export GIT_CEILING_DIRECTORIES
+export GIT_CONFIG_NOSYSTEM=1
+export GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL='author@example.com'
+export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL='committer@example.com'
+export GIT_AUTHOR_DATE='1764000000 +0000' GIT_COMMITTER_DATE='1764000000 +0000'
+export GNUPGHOME="$HOME/gnupg"
+mkdir -p "$GNUPGHOME" && chmod 700 "$GNUPGHOME"
+git config --global init.defaultBranch main
+
+SRC="$GITAPPS_SOURCE"
+DEFAULT_POLICY="$SRC/apps/access-control/policy"
+MR_POLICY="$SRC/apps/merge-reqs/policy"
+
+# Advance the committer and author dates by a minute, as git's t/ does.
+test_tick () {
+	test_tick_now=$(( ${test_tick_now:-1764000000} + 60 ))
+	GIT_AUTHOR_DATE="$test_tick_now +0000"
+	GIT_COMMITTER_DATE="$test_tick_now +0000"
+	export GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+}
+
+# commit_tree <dir>...: print a tree object holding the union of the
+# directories' files (later ones win), built with a throwaway index so
+# that no work tree or index of the repository is touched.
+commit_tree () {
+	(
+		gitdir=$(git rev-parse --absolute-git-dir) &&
+		GIT_INDEX_FILE="$gitdir/commit_tree.index" &&
+		export GIT_INDEX_FILE &&
+		rm -f "$GIT_INDEX_FILE" &&
+		for d in "$@"
+		do
+			(cd "$d" && git --git-dir="$gitdir" --work-tree=. \
+				add --ignore-removal .) || exit 1
+		done &&
+		git write-tree &&
+		rm -f "$GIT_INDEX_FILE"
+	)
+}
+
+# commit_policy <ref> <dir>...: commit those directories' files as the
+# next commit of <ref> (usually refs/apps/access-control); print it.
+commit_policy () {
+	cp_ref=$1 &&
+	shift &&
+	cp_tree=$(commit_tree "$@") &&
+	test_tick &&
+	if cp_parent=$(git rev-parse -q --verify "$cp_ref")
+	then
+		cp_commit=$(git commit-tree -p "$cp_parent" -m policy "$cp_tree")
+	else
+		cp_commit=$(git commit-tree -m policy "$cp_tree")
+	fi &&
+	git update-ref "$cp_ref" "$cp_commit" &&
+	echo "$cp_commit"
+}
+
+# tree_with <tree> <mode> <path> <object>: print <tree> with one entry
+# added or replaced, for entries a directory cannot hold (a symlink to
+# anything, a gitlink, odd names).
+tree_with () {
+	(
+		gitdir=$(git rev-parse --absolute-git-dir) &&
+		GIT_INDEX_FILE="$gitdir/tree_with.index" &&
+		export GIT_INDEX_FILE &&
+		git read-tree "$1" &&
+		git update-index --add --cacheinfo "$2,$4,$3" &&
+		git write-tree &&
+		rm -f "$GIT_INDEX_FILE"
+	)
+}
