@@ -30,7 +30,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 COMMON_SRC = common/err.c common/buf.c common/quote.c
 POLICY_SRC = policy/op.c policy/match.c policy/diag.c policy/userid.c \
              policy/rule.c policy/group.c policy/policy.c
-HOOKS_SRC = hooks/policyref.c
+HOOKS_SRC = hooks/policyref.c hooks/pgp.c hooks/keyfile.c
 CLI_ACL_SRC = cli/acl.c cli/acl_lint.c cli/cli.c
 
 LIB_SRC = $(COMMON_SRC) $(POLICY_SRC) $(HOOKS_SRC)

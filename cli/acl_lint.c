@@ -1,10 +1,13 @@
 /* acl_lint: `git acl lint [<commit-ish>]`: every problem of a policy */
 #include <git2.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "../common/buf.h"
+#include "../hooks/keyfile.h"
 #include "../hooks/policyref.h"
 #include "../policy/policy.h"
+#include "../policy/userid.h"
 #include "acl.h"
 #include "cli.h"
 
@@ -35,6 +38,52 @@ static int lint_print(const struct diag_list *diags)
 	return fflush(stdout) == 0 ? 0 : -1;
 }
 
+/*
+ * A key file that breaks SPEC 2's rules identifies nobody but never stops
+ * the policy loading, so it is a warning.  Files not named keys/<ID>.asc
+ * are the engine's errors.
+ */
+static int lint_key_files(const struct policyref *files,
+			  struct diag_list *diags, struct err *err)
+{
+	struct keyfile_checker *checker = NULL;
+	struct buf problem = BUF_INIT;
+	char id[USERID_LEN + 1];
+	size_t i;
+	int error = -1;
+
+	for (i = 0; i < files->count; i++) {
+		const struct policy_file *f = &files->files[i];
+		const char *name = f->path + strlen("keys/");
+
+		if (strncmp(f->path, "keys/", 5) != 0 ||
+		    strlen(name) != USERID_LEN + 4 ||
+		    strcmp(name + USERID_LEN, ".asc") != 0 ||
+		    !userid_is_valid(name, USERID_LEN))
+			continue;
+		if (checker == NULL && keyfile_checker_new(&checker, err) < 0)
+			goto done;
+		memcpy(id, name, USERID_LEN);
+		id[USERID_LEN] = '\0';
+		buf_clear(&problem);
+		if (keyfile_check(checker, id, f->data, f->len, &problem,
+				  err) < 0)
+			goto done;
+		if (problem.len > 0 &&
+		    diag_add(diags, DIAG_WARNING, f->path, 0,
+			     "key file %s, so it identifies nobody",
+			     buf_cstr(&problem)) < 0) {
+			err_set(err, "out of memory");
+			goto done;
+		}
+	}
+	error = 0;
+done:
+	buf_dispose(&problem);
+	keyfile_checker_free(checker);
+	return error;
+}
+
 int cmd_acl_lint(int argc, char **argv)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
@@ -61,7 +110,8 @@ int cmd_acl_lint(int argc, char **argv)
 		goto done;
 	}
 	if (policyref_resolve(&commit, repo, spec, &err) != 0 ||
-	    policyref_read(&files, repo, &commit, &diags, &err) < 0) {
+	    policyref_read(&files, repo, &commit, &diags, &err) < 0 ||
+	    lint_key_files(files, &diags, &err) < 0) {
 		cli_fatal("%s", err.msg);
 		goto done;
 	}

@@ -56,7 +56,7 @@ static const char *policyref_mode_name(git_filemode_t mode)
 	}
 }
 
-/* Append one file; blob is NULL for a key file too large to read. */
+/* Append one file, which keeps blob. */
 static int policyref_add(struct policyref *policy, const char *dir,
 			 const char *name, git_blob *blob)
 {
@@ -82,9 +82,8 @@ static int policyref_add(struct policyref *policy, const char *dir,
 		return -1;
 	blobs[policy->count] = blob;
 	files[policy->count].path = paths[policy->count];
-	files[policy->count].data =
-		blob ? (const char *)git_blob_rawcontent(blob) : "";
-	files[policy->count].len = blob ? (size_t)git_blob_rawsize(blob) : 0;
+	files[policy->count].data = (const char *)git_blob_rawcontent(blob);
+	files[policy->count].len = (size_t)git_blob_rawsize(blob);
 	policy->count = n;
 	return 0;
 }
@@ -134,10 +133,8 @@ static int policyref_read_dir(struct policyref *policy, git_repository *repo,
 		if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry)) < 0)
 			return policyref_git_error(err, "cannot read policy");
 		size = git_blob_rawsize(blob);
-		if (keys && size > POLICYREF_KEY_MAX) {
-			git_blob_free(blob);
-			blob = NULL;	/* identifies nobody; lint says so */
-		} else if (!keys && size > POLICYREF_FILE_MAX) {
+		/* key files have their own limit, checked where they are used */
+		if (!keys && size > POLICYREF_FILE_MAX) {
 			git_blob_free(blob);
 			if (policyref_diag(diags, dir, name,
 					   "larger than %s bytes",

@@ -13,8 +13,6 @@
 #define POLICYREF_FILE_MAX (1024u * 1024u)
 /* More entries than this in one directory is a policy error. */
 #define POLICYREF_ENTRIES_MAX 10000u
-/* SPEC 2: a larger key file identifies nobody (its content is not read). */
-#define POLICYREF_KEY_MAX (64u * 1024u)
 
 /* The files of one policy commit, ready for policy_load(). */
 struct policyref {
@@ -31,9 +29,9 @@ struct policyref {
  * database, never from a checkout.  The layout rules of SPEC 5 are checked
  * here, where entry types are known: at the top only the directories refs/,
  * branches/, groups/, keys/ and regular files (skipped, never read); inside
- * them only regular files (mode 100644).  Breaking them is a policy error
- * appended to diags (and the file is left out); a key file over
- * POLICYREF_KEY_MAX is listed with no content.
+ * them only regular files (mode 100644) of at most POLICYREF_FILE_MAX bytes
+ * (key files: see hooks/keyfile.h).  Breaking them is a policy error
+ * appended to diags, and the file is left out.
  *
  * Returns 0 and a policyref the caller frees with policyref_free(), or -1
  * with err set when the repository cannot be read (a missing object is an

@@ -96,3 +96,18 @@ tree_with () {
 		rm -f "$GIT_INDEX_FILE"
 	)
 }
+
+# make_key <user id> [<expire>]: a throwaway ed25519 signing key in
+# $GNUPGHOME; prints its fingerprint (the user id of SPEC 2).
+make_key () {
+	gpg --batch --quiet --passphrase '' --quick-gen-key "$1" ed25519 sign \
+		"${2:-never}" 2>/dev/null &&
+	gpg --with-colons --list-keys "=$1" |
+	awk -F: '/^fpr:/ { print $10; exit }'
+}
+
+# Stop any gpg-agent a test started, whatever happens to the test.
+stop_gpg_agent () {
+	gpgconf --kill all 2>/dev/null
+	true
+}

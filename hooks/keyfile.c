@@ -1,0 +1,264 @@
+/* keyfile: is a keys/<ID>.asc file exactly one valid public key? (SPEC 2) */
+#define _XOPEN_SOURCE 700
+#include "keyfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <gpgme.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "pgp.h"
+
+struct keyfile_checker {
+	char *home;
+	gpgme_ctx_t ctx;
+};
+
+static int keyfile_remove_entry(const char *path, const struct stat *st,
+				int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 &&
+			       errno != ENOENT
+		       ? -1
+		       : 0;
+}
+
+void keyfile_checker_free(struct keyfile_checker *checker)
+{
+	if (checker == NULL)
+		return;
+	gpgme_release(checker->ctx);
+	if (checker->home != NULL)
+		nftw(checker->home, keyfile_remove_entry, 16,
+		     FTW_DEPTH | FTW_PHYS);
+	free(checker->home);
+	free(checker);
+}
+
+static int keyfile_write_conf(const char *home, struct err *err)
+{
+	static const char conf[] = "no-autostart\n";
+	char path[4096];
+	int fd, n;
+	ssize_t written;
+
+	n = snprintf(path, sizeof(path), "%s/gpg.conf", home);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return err_set(err, "gpg home path too long");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return err_set(err, "cannot create '%s': %s", path,
+			       strerror(errno));
+	written = write(fd, conf, sizeof(conf) - 1);
+	if (close(fd) < 0 || written != (ssize_t)(sizeof(conf) - 1))
+		return err_set(err, "cannot write '%s'", path);
+	return 0;
+}
+
+static int keyfile_gpg_error(struct err *err, const char *what,
+			     gpgme_error_t gerr)
+{
+	return err_set(err, "%s: %s", what, gpgme_strerror(gerr));
+}
+
+int keyfile_checker_new(struct keyfile_checker **out, struct err *err)
+{
+	struct keyfile_checker *checker = NULL;
+	const char *tmp = getenv("TMPDIR");
+	char template[4096];
+	gpgme_error_t gerr;
+	int n, error = -1;
+
+	*out = NULL;
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	n = snprintf(template, sizeof(template), "%s/gitapps-keys.XXXXXX",
+		     tmp);
+	if (n < 0 || (size_t)n >= sizeof(template)) {
+		err_set(err, "TMPDIR too long");
+		goto done;
+	}
+	if ((checker = calloc(1, sizeof(*checker))) == NULL) {
+		err_set(err, "out of memory");
+		goto done;
+	}
+	if (mkdtemp(template) == NULL) {
+		err_set(err, "cannot create a gpg home in '%s': %s", tmp,
+			strerror(errno));
+		goto done;
+	}
+	if ((checker->home = strdup(template)) == NULL) {
+		rmdir(template);
+		err_set(err, "out of memory");
+		goto done;
+	}
+	if (keyfile_write_conf(checker->home, err) < 0)
+		goto done;
+	gpgme_check_version(NULL);
+	if ((gerr = gpgme_new(&checker->ctx)) != 0 ||
+	    (gerr = gpgme_set_protocol(checker->ctx, GPGME_PROTOCOL_OpenPGP)) !=
+		    0 ||
+	    (gerr = gpgme_ctx_set_engine_info(checker->ctx,
+					      GPGME_PROTOCOL_OpenPGP, NULL,
+					      checker->home)) != 0) {
+		keyfile_gpg_error(err, "cannot set up gpg", gerr);
+		goto done;
+	}
+	*out = checker;
+	checker = NULL;
+	error = 0;
+done:
+	keyfile_checker_free(checker);
+	return error;
+}
+
+/* The packet structure of a transferable public key (RFC 4880 11.1). */
+static int keyfile_check_packets(const struct buf *bin, struct buf *problem)
+{
+	const unsigned char *data = (const unsigned char *)bin->ptr;
+	struct pgp_packet packet;
+	struct err err;
+	size_t pos = 0;
+	unsigned n = 0;
+	int rc;
+
+	while ((rc = pgp_packet_next(&packet, data, bin->len, &pos, &err)) >
+	       0) {
+		n++;
+		switch (packet.tag) {
+		case PGP_TAG_PUBLIC_KEY:
+			if (n > 1)
+				return buf_puts(problem,
+						"holds more than one key");
+			if (packet.len < 1 || packet.body[0] != 4)
+				return buf_puts(problem,
+						"is not an OpenPGP v4 key");
+			break;
+		case PGP_TAG_SECRET_KEY:
+		case PGP_TAG_SECRET_SUBKEY:
+			return buf_puts(problem, "holds a secret key");
+		case PGP_TAG_SIGNATURE:
+		case PGP_TAG_USER_ID:
+		case PGP_TAG_USER_ATTRIBUTE:
+		case PGP_TAG_PUBLIC_SUBKEY:
+			if (n == 1)
+				return buf_puts(problem,
+						"does not start with a public "
+						"key packet");
+			break;
+		default:
+			return buf_printf(problem,
+					  "holds a stray packet (tag %u)",
+					  packet.tag);
+		}
+	}
+	if (rc < 0)
+		return buf_printf(problem, "is not valid OpenPGP: %s",
+				  err.msg);
+	if (n == 0)
+		return buf_puts(problem, "holds no key");
+	return 0;
+}
+
+/* What gpg says about the one key: its fingerprint and its state. */
+static int keyfile_check_key(struct keyfile_checker *checker, const char *id,
+			     const struct buf *bin, struct buf *problem,
+			     struct err *err)
+{
+	gpgme_data_t data = NULL;
+	gpgme_key_t key = NULL, extra = NULL;
+	gpgme_error_t gerr;
+	int error = -1;
+
+	if ((gerr = gpgme_data_new_from_mem(&data, bin->ptr, bin->len, 0)) !=
+	    0) {
+		keyfile_gpg_error(err, "cannot read key", gerr);
+		goto done;
+	}
+	if ((gerr = gpgme_op_keylist_from_data_start(checker->ctx, data, 0)) !=
+	    0) {
+		keyfile_gpg_error(err, "cannot list key", gerr);
+		goto done;
+	}
+	gerr = gpgme_op_keylist_next(checker->ctx, &key);
+	if (gerr == 0)
+		gerr = gpgme_op_keylist_next(checker->ctx, &extra);
+	gpgme_op_keylist_end(checker->ctx);
+	if (key == NULL) {
+		error = buf_puts(problem, "holds no key gpg can read");
+		goto done;
+	}
+	if (extra != NULL) {
+		error = buf_puts(problem, "holds more than one key");
+		goto done;
+	}
+	if (gpgme_err_code(gerr) != GPG_ERR_EOF) {
+		keyfile_gpg_error(err, "cannot list key", gerr);
+		goto done;
+	}
+	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
+	    strcasecmp(key->subkeys->fpr, id) != 0)
+		error = buf_printf(problem,
+				   "holds the key %s, not %s",
+				   key->subkeys && key->subkeys->fpr
+					   ? key->subkeys->fpr
+					   : "(none)",
+				   id);
+	else if (key->revoked)
+		error = buf_puts(problem, "is revoked");
+	else if (key->expired)
+		error = buf_puts(problem, "has expired");
+	else if (key->disabled || key->invalid)
+		error = buf_puts(problem, "is not usable");
+	else if (!key->can_sign)
+		error = buf_puts(problem, "has no usable signing key");
+	else
+		error = 0;
+done:
+	gpgme_key_unref(extra);
+	gpgme_key_unref(key);
+	gpgme_data_release(data);
+	if (error < 0 && err->msg[0] == '\0')
+		err_set(err, "out of memory");
+	return error;
+}
+
+int keyfile_check(struct keyfile_checker *checker, const char *id,
+		  const char *data, size_t len, struct buf *problem,
+		  struct err *err)
+{
+	struct buf bin = BUF_INIT;
+	size_t before = problem->len;
+	struct err why;
+	int error = -1;
+
+	err_clear(err);
+	if (len > KEYFILE_MAX) {
+		error = buf_printf(problem, "is larger than %u bytes",
+				   KEYFILE_MAX);
+		goto done;
+	}
+	if (pgp_dearmor(&bin, data, len, "PGP PUBLIC KEY BLOCK", &why) < 0) {
+		error = buf_printf(problem, "is not one armored public key: %s",
+				   why.msg);
+		goto done;
+	}
+	if ((error = keyfile_check_packets(&bin, problem)) < 0 ||
+	    problem->len > before)
+		goto done;
+	error = keyfile_check_key(checker, id, &bin, problem, err);
+done:
+	if (error < 0 && err->msg[0] == '\0')
+		err_set(err, "out of memory");
+	buf_dispose(&bin);
+	return error;
+}

@@ -1,0 +1,42 @@
+/* keyfile: is a keys/<ID>.asc file exactly one valid public key? (SPEC 2) */
+#ifndef HOOKS_KEYFILE_H
+#define HOOKS_KEYFILE_H
+
+#include <stddef.h>
+
+#include "../common/buf.h"
+#include "../common/err.h"
+
+/* SPEC 2: a larger key file is never read. */
+#define KEYFILE_MAX (64u * 1024u)
+
+/*
+ * A private, empty gpg home (mkdtemp, 0700, `no-autostart` so that no
+ * gpg-agent outlives us) in which key files are listed, never imported.
+ */
+struct keyfile_checker;
+
+/* Create one under $TMPDIR (or /tmp).  Returns 0, or -1 with a message. */
+int keyfile_checker_new(struct keyfile_checker **out, struct err *err);
+
+/* Remove the home and everything gpg left in it; NULL-safe. */
+void keyfile_checker_free(struct keyfile_checker *checker);
+
+/*
+ * Check the key file of user id (40 upper-case hex) by the rules of SPEC 2:
+ * at most KEYFILE_MAX bytes; one armored public key block and nothing
+ * else; inside it exactly one transferable public key (a v4 primary key,
+ * then only user ids, user attributes, subkeys and signatures: no secret
+ * key, no second key, no stray packets); its primary fingerprint is id; and
+ * it can identify someone now (not revoked, not expired, able to sign).
+ *
+ * Returns 0 with problem left empty when the file is good, 0 with a
+ * one-line description appended to problem when it is not, or -1 with err
+ * set when the check itself failed (gpg missing, no memory): never read
+ * that as good.
+ */
+int keyfile_check(struct keyfile_checker *checker, const char *id,
+		  const char *data, size_t len, struct buf *problem,
+		  struct err *err);
+
+#endif

@@ -1,0 +1,179 @@
+#!/bin/sh
+
+test_description='git acl lint: key files that identify nobody are warned about'
+
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success 'setup: keys and a repository' '
+	test_when_finished stop_gpg_agent &&
+	ALICE=$(make_key "Alice <alice@example.com>") &&
+	BOB=$(make_key "Bob <bob@example.com>") &&
+	test -n "$ALICE" && test -n "$BOB" &&
+	echo "$ALICE" >alice.id && echo "$BOB" >bob.id &&
+	git init -q --bare repo.git &&
+	mkdir -p keys/keys
+'
+
+# lint_keys: commit the default policy plus keys/ and lint it into out
+lint_keys () {
+	(
+		cd repo.git &&
+		git update-ref -d refs/apps/access-control 2>/dev/null
+		commit_policy refs/apps/access-control "$DEFAULT_POLICY" \
+			../keys >/dev/null &&
+		git acl lint >../out
+	)
+}
+
+# armor <type> <binary file>: armor it ourselves, without a checksum
+armor () {
+	printf -- "-----BEGIN %s-----\n\n" "$1" &&
+	base64 -w 64 "$2" &&
+	printf -- "-----END %s-----\n" "$1"
+}
+
+test_expect_success 'a good key file named by its fingerprint: no output' '
+	ALICE=$(cat alice.id) &&
+	gpg --armor --export "$ALICE" >keys/keys/$ALICE.asc &&
+	lint_keys &&
+	test_must_be_empty out
+'
+
+test_expect_success 'a key file named by another fingerprint' '
+	ALICE=$(cat alice.id) BOB=$(cat bob.id) &&
+	gpg --armor --export "$BOB" >keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file holds the key $BOB, not $ALICE, so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'two keys in one file' '
+	ALICE=$(cat alice.id) BOB=$(cat bob.id) &&
+	gpg --armor --export "$ALICE" "$BOB" >keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file holds more than one key, so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'two armored blocks in one file' '
+	ALICE=$(cat alice.id) BOB=$(cat bob.id) &&
+	{ gpg --armor --export "$ALICE" && gpg --armor --export "$BOB"; } \
+		>keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file is not one armored public key: data after the armored block, so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a secret key' '
+	ALICE=$(cat alice.id) &&
+	gpg --batch --pinentry-mode loopback --passphrase "" --armor \
+		--export-secret-keys "$ALICE" >keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file is not one armored public key: does not start with '\''-----BEGIN PGP PUBLIC KEY BLOCK-----'\'', so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a secret key packet inside a public key block' '
+	ALICE=$(cat alice.id) &&
+	gpg --batch --pinentry-mode loopback --passphrase "" \
+		--export-secret-keys "$ALICE" >secret.bin &&
+	armor "PGP PUBLIC KEY BLOCK" secret.bin >keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file holds a secret key, so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a stray packet after the key' '
+	ALICE=$(cat alice.id) &&
+	gpg --export "$ALICE" >key.bin &&
+	echo hello | gpg --compress-algo none --store >literal.bin &&
+	cat key.bin literal.bin >both.bin &&
+	armor "PGP PUBLIC KEY BLOCK" both.bin >keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file holds a stray packet (tag 11), so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'the same packets without the stray one are fine' '
+	ALICE=$(cat alice.id) &&
+	armor "PGP PUBLIC KEY BLOCK" key.bin >keys/keys/$ALICE.asc &&
+	lint_keys &&
+	test_must_be_empty out
+'
+
+test_expect_success 'a bad armor checksum' '
+	ALICE=$(cat alice.id) &&
+	gpg --armor --export "$ALICE" >good.asc &&
+	sed "s/^=.*/=AAAA/" good.asc >keys/keys/$ALICE.asc &&
+	! test_cmp good.asc keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file is not one armored public key: bad armor checksum, so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a revoked key' '
+	test_when_finished stop_gpg_agent &&
+	CAROL=$(make_key "Carol <carol@example.com>") &&
+	gpg --batch --yes --pinentry-mode loopback --passphrase "" \
+		--import "$GNUPGHOME/openpgp-revocs.d/$CAROL.rev" 2>/dev/null ||
+	{
+		# the revocation certificate is commented out with ":"
+		sed "s/^:-----BEGIN/-----BEGIN/" \
+			"$GNUPGHOME/openpgp-revocs.d/$CAROL.rev" >rev.asc &&
+		gpg --batch --import rev.asc 2>/dev/null
+	} &&
+	rm -f keys/keys/*.asc &&
+	gpg --armor --export "$CAROL" >keys/keys/$CAROL.asc &&
+	lint_keys &&
+	echo "keys/$CAROL.asc: warning: key file is revoked, so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'an expired key' '
+	test_when_finished stop_gpg_agent &&
+	DAVE=$(gpg --faked-system-time 20200101T000000 --batch --quiet \
+		--passphrase "" --quick-gen-key "Dave <dave@example.com>" \
+		ed25519 sign 1d 2>/dev/null &&
+		gpg --with-colons --list-keys "=Dave <dave@example.com>" |
+		awk -F: "/^fpr:/ { print \$10; exit }") &&
+	test -n "$DAVE" &&
+	rm -f keys/keys/*.asc &&
+	gpg --armor --export "$DAVE" >keys/keys/$DAVE.asc &&
+	lint_keys &&
+	echo "keys/$DAVE.asc: warning: key file has expired, so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a key file over 64 KiB' '
+	ALICE=$(cat alice.id) &&
+	rm -f keys/keys/*.asc &&
+	{ gpg --armor --export "$ALICE" && printf "%065536d\n" 0; } \
+		>keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file is larger than 65536 bytes, so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'garbage' '
+	ALICE=$(cat alice.id) &&
+	echo "not a key" >keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file is not one armored public key: does not start with '\''-----BEGIN PGP PUBLIC KEY BLOCK-----'\'', so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'lint leaves no gpg-agent and no temporary gpg home behind' '
+	ALICE=$(cat alice.id) &&
+	gpg --armor --export "$ALICE" >keys/keys/$ALICE.asc &&
+	mkdir tmp &&
+	(
+		TMPDIR=$(pwd)/tmp && export TMPDIR &&
+		lint_keys
+	) &&
+	test_must_be_empty out &&
+	ls tmp >left &&
+	test_must_be_empty left &&
+	! pgrep -f "gpg-agent.*gitapps-keys"
+'
+
+test_done
