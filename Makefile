@@ -69,9 +69,18 @@ $(O)/man/%: docs/%.scd
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1764000000} scdoc < $< > $@.tmp
 	mv $@.tmp $@
 
+# Each header compiles on its own (libgit2's tests/headertest does the same).
+HEADERS = $(wildcard common/*.h policy/*.h hooks/*.h cli/*.h)
+headertest:
+	@for h in $(HEADERS); do \
+		printf '#include "%s"\n' "$$h" | \
+		$(CC) $(ALL_CFLAGS) -I. -x c -fsyntax-only - || \
+		{ echo "header $$h does not compile alone" >&2; exit 1; }; \
+	done
+
 # Every test runs under one prove: cmocka binaries print TAP when told to,
 # the sharness scripts always do.
-check: all $(UNIT_BINS) $(REPLAY_BINS)
+check: all headertest $(UNIT_BINS) $(REPLAY_BINS)
 	CMOCKA_MESSAGE_OUTPUT=TAP GITAPPS_BUILD="$(abspath $(O))" \
 	GITAPPS_SOURCE="$(CURDIR)" \
 	prove --exec '' $(PROVE_FLAGS) $(UNIT_BINS) $(REPLAY_BINS) tests/t[0-9]*.t
@@ -108,6 +117,8 @@ install: all
 clean:
 	rm -rf $(O) tests/trash\ directory.* tests/test-results
 
-.PHONY: all check check-asan fuzz install clean
+.PHONY: all headertest check check-asan fuzz install clean
+# keep test objects between runs
+.SECONDARY:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
