@@ -27,10 +27,11 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(SAN)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
-COMMON_SRC = common/err.c common/buf.c common/quote.c
-POLICY_SRC = policy/op.c policy/match.c policy/diag.c policy/userid.c \
-             policy/rule.c policy/group.c policy/policy.c
-HOOKS_SRC = hooks/policyref.c hooks/pgp.c hooks/keyfile.c
+# Every .c of the library directories is library code; programs (files
+# holding main) live in cli/ or are listed on their own.
+COMMON_SRC = $(wildcard common/*.c)
+POLICY_SRC = $(wildcard policy/*.c)
+HOOKS_SRC = $(filter-out hooks/pre-receive.c,$(wildcard hooks/*.c))
 CLI_ACL_SRC = cli/acl.c cli/acl_lint.c cli/cli.c
 
 LIB_SRC = $(COMMON_SRC) $(POLICY_SRC) $(HOOKS_SRC)
@@ -96,12 +97,14 @@ fuzz:
 	@mkdir -p $(O)/fuzz
 	set -e; for f in $(FUZZERS); do \
 		$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 \
-			-fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
+			-fsanitize=fuzzer,address,undefined \
+			-fno-sanitize-recover=undefined $(PKG_CFLAGS) \
 			-o $(O)/fuzz/$$f tests/fuzz/$${f}_fuzzer.c \
 			$(LIB_SRC) $(PKG_LIBS); \
 		mkdir -p $(O)/fuzz/$$f-found; \
 		$(O)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
-			-max_len=8192 $(O)/fuzz/$$f-found tests/fuzz/corpus/$$f; \
+			-max_len=8192 -artifact_prefix=$(O)/fuzz/$$f- \
+			$(O)/fuzz/$$f-found tests/fuzz/corpus/$$f; \
 	done
 
 install: all
