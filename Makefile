@@ -16,7 +16,7 @@ DATADIR = $(PREFIX)/share/gitapps
 
 O ?= build
 CC ?= cc
-PKGS = libgit2 gpgme libpcre2-8 inih
+PKGS = libgit2 gpgme libpcre2-8 inih nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <gpgme.h>
+#include <nettle/sha1.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,8 +122,30 @@ done:
 	return error;
 }
 
+/* RFC 4880 12.2: SHA-1 over 0x99, the two-octet length and the key body. */
+static void keyfile_fingerprint(char out[41], const struct pgp_packet *key)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	uint8_t digest[SHA1_DIGEST_SIZE];
+	uint8_t head[3] = {0x99, (uint8_t)(key->len >> 8),
+			   (uint8_t)(key->len & 0xff)};
+	struct sha1_ctx ctx;
+	size_t i;
+
+	sha1_init(&ctx);
+	sha1_update(&ctx, sizeof(head), head);
+	sha1_update(&ctx, key->len, key->body);
+	sha1_digest(&ctx, sizeof(digest), digest);
+	for (i = 0; i < SHA1_DIGEST_SIZE; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[40] = '\0';
+}
+
 /* The packet structure of a transferable public key (RFC 4880 11.1). */
-static int keyfile_check_packets(const struct buf *bin, struct buf *problem)
+static int keyfile_check_packets(struct keyfile_info *info,
+				 const struct buf *bin, struct buf *problem)
 {
 	const unsigned char *data = (const unsigned char *)bin->ptr;
 	struct pgp_packet packet;
@@ -136,12 +159,23 @@ static int keyfile_check_packets(const struct buf *bin, struct buf *problem)
 		n++;
 		switch (packet.tag) {
 		case PGP_TAG_PUBLIC_KEY:
-			if (n > 1)
+		case PGP_TAG_PUBLIC_SUBKEY:
+			if (packet.tag == PGP_TAG_PUBLIC_KEY && n > 1)
 				return buf_puts(problem,
 						"holds more than one key");
-			if (packet.len < 1 || packet.body[0] != 4)
+			if (packet.tag == PGP_TAG_PUBLIC_SUBKEY && n == 1)
+				goto not_key_first;
+			/* a 16-bit length is all a v4 fingerprint can hash */
+			if (packet.len < 1 || packet.body[0] != 4 ||
+			    packet.len > 0xffff)
 				return buf_puts(problem,
 						"is not an OpenPGP v4 key");
+			if (info->nfprs == KEYFILE_MAX_KEYS)
+				return buf_printf(problem,
+						  "holds more than %u subkeys",
+						  KEYFILE_MAX_KEYS - 1);
+			keyfile_fingerprint(info->fprs[info->nfprs++],
+					    &packet);
 			break;
 		case PGP_TAG_SECRET_KEY:
 		case PGP_TAG_SECRET_SUBKEY:
@@ -149,11 +183,8 @@ static int keyfile_check_packets(const struct buf *bin, struct buf *problem)
 		case PGP_TAG_SIGNATURE:
 		case PGP_TAG_USER_ID:
 		case PGP_TAG_USER_ATTRIBUTE:
-		case PGP_TAG_PUBLIC_SUBKEY:
 			if (n == 1)
-				return buf_puts(problem,
-						"does not start with a public "
-						"key packet");
+				goto not_key_first;
 			break;
 		default:
 			return buf_printf(problem,
@@ -167,20 +198,42 @@ static int keyfile_check_packets(const struct buf *bin, struct buf *problem)
 	if (n == 0)
 		return buf_puts(problem, "holds no key");
 	return 0;
+not_key_first:
+	return buf_puts(problem, "does not start with a public key packet");
+}
+
+int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
+		  struct buf *problem)
+{
+	struct buf bin = BUF_INIT;
+	struct err why;
+	int error;
+
+	memset(info, 0, sizeof(*info));
+	if (len > KEYFILE_MAX)
+		return buf_printf(problem, "is larger than %u bytes",
+				  KEYFILE_MAX);
+	if (pgp_dearmor(&bin, data, len, "PGP PUBLIC KEY BLOCK", &why) < 0)
+		error = buf_printf(problem,
+				   "is not one armored public key: %s",
+				   why.msg);
+	else
+		error = keyfile_check_packets(info, &bin, problem);
+	buf_dispose(&bin);
+	return error;
 }
 
 /* What gpg says about the one key: its fingerprint and its state. */
 static int keyfile_check_key(struct keyfile_checker *checker, const char *id,
-			     const struct buf *bin, struct buf *problem,
-			     struct err *err)
+			     const char *armored, size_t len,
+			     struct buf *problem, struct err *err)
 {
 	gpgme_data_t data = NULL;
 	gpgme_key_t key = NULL, extra = NULL;
 	gpgme_error_t gerr;
 	int error = -1;
 
-	if ((gerr = gpgme_data_new_from_mem(&data, bin->ptr, bin->len, 0)) !=
-	    0) {
+	if ((gerr = gpgme_data_new_from_mem(&data, armored, len, 0)) != 0) {
 		keyfile_gpg_error(err, "cannot read key", gerr);
 		goto done;
 	}
@@ -236,29 +289,18 @@ int keyfile_check(struct keyfile_checker *checker, const char *id,
 		  const char *data, size_t len, struct buf *problem,
 		  struct err *err)
 {
-	struct buf bin = BUF_INIT;
+	struct keyfile_info info;
 	size_t before = problem->len;
-	struct err why;
-	int error = -1;
 
 	err_clear(err);
-	if (len > KEYFILE_MAX) {
-		error = buf_printf(problem, "is larger than %u bytes",
-				   KEYFILE_MAX);
-		goto done;
-	}
-	if (pgp_dearmor(&bin, data, len, "PGP PUBLIC KEY BLOCK", &why) < 0) {
-		error = buf_printf(problem, "is not one armored public key: %s",
-				   why.msg);
-		goto done;
-	}
-	if ((error = keyfile_check_packets(&bin, problem)) < 0 ||
-	    problem->len > before)
-		goto done;
-	error = keyfile_check_key(checker, id, &bin, problem, err);
-done:
-	if (error < 0 && err->msg[0] == '\0')
-		err_set(err, "out of memory");
-	buf_dispose(&bin);
-	return error;
+	if (keyfile_parse(&info, data, len, problem) < 0)
+		return err_set(err, "out of memory");
+	if (problem->len > before)
+		return 0;
+	if (strcmp(info.fprs[0], id) != 0)
+		return buf_printf(problem, "holds the key %s, not %s",
+				  info.fprs[0], id) < 0
+			       ? err_set(err, "out of memory")
+			       : 0;
+	return keyfile_check_key(checker, id, data, len, problem, err);
 }

@@ -9,6 +9,31 @@
 
 /* SPEC 2: a larger key file is never read. */
 #define KEYFILE_MAX (64u * 1024u)
+/* More subkeys than this in one key file is a problem of its own. */
+#define KEYFILE_MAX_KEYS 32u
+
+/* What the packets of a key file say, before gpg is asked anything. */
+struct keyfile_info {
+	/* v4 fingerprints, upper-case hex: [0] the primary key, then subkeys */
+	char fprs[KEYFILE_MAX_KEYS][41];
+	size_t nfprs;
+};
+
+/*
+ * Check the form of a key file by SPEC 2 without gpg: at most KEYFILE_MAX
+ * bytes; one armored public key block and nothing else; inside it exactly
+ * one transferable public key (a v4 primary key, then only user ids, user
+ * attributes, subkeys and signatures: no secret key, no second key, no
+ * stray packets).  Fills info with the fingerprints of the primary key and
+ * its subkeys, computed from the packets, so that a signature's issuer can
+ * be matched to key files without running gpg.
+ *
+ * Returns 0 with problem left empty when the form is good, 0 with a
+ * one-line description appended to problem when it is not, or -1 when
+ * memory runs out.
+ */
+int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
+		  struct buf *problem);
 
 /*
  * A private, empty gpg home (mkdtemp, 0700, `no-autostart` so that no
@@ -24,10 +49,7 @@ void keyfile_checker_free(struct keyfile_checker *checker);
 
 /*
  * Check the key file of user id (40 upper-case hex) by the rules of SPEC 2:
- * at most KEYFILE_MAX bytes; one armored public key block and nothing
- * else; inside it exactly one transferable public key (a v4 primary key,
- * then only user ids, user attributes, subkeys and signatures: no secret
- * key, no second key, no stray packets); its primary fingerprint is id; and
+ * its form (keyfile_parse()); its primary fingerprint is id; and gpg says
  * it can identify someone now (not revoked, not expired, able to sign).
  *
  * Returns 0 with problem left empty when the file is good, 0 with a
