@@ -1,0 +1,341 @@
+/* keyring: who signed?  Each candidate key file alone, in a private gpg home */
+#define _XOPEN_SOURCE 700
+#include "keyring.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <gpgme.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/buf.h"
+#include "keyfile.h"
+
+#define KEYRING_PATH_MAX 4096
+
+/*
+ * Never one keyring holding every key file: a crafted key could then make
+ * gpg refuse another user's key (SPEC 2).  Imports keep only self-signatures
+ * so that nobody can attach their certifications to another's key.
+ */
+static const char keyring_gpg_conf[] =
+	"no-autostart\n"
+	"import-options self-sigs-only\n";
+
+static int keyring_remove_entry(const char *path, const struct stat *st,
+				int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 &&
+	    errno != ENOENT)
+		return -1;
+	return 0;
+}
+
+static void keyring_remove_tree(const char *path)
+{
+	nftw(path, keyring_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int keyring_gpg_error(struct err *err, const char *what,
+			     gpgme_error_t gerr)
+{
+	return err_set(err, "%s: %s", what, gpgme_strerror(gerr));
+}
+
+static int keyring_new_ctx(gpgme_ctx_t *out, const char *home,
+			   struct err *err)
+{
+	gpgme_ctx_t ctx = NULL;
+	gpgme_error_t gerr;
+
+	*out = NULL;
+	gpgme_check_version(NULL);
+	if ((gerr = gpgme_new(&ctx)) != 0 ||
+	    (gerr = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
+	    (gerr = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP,
+					      NULL, home)) != 0) {
+		gpgme_release(ctx);
+		return keyring_gpg_error(err, "cannot set up gpg", gerr);
+	}
+	*out = ctx;
+	return 0;
+}
+
+static int keyring_write_conf(const char *home, struct err *err)
+{
+	char path[KEYRING_PATH_MAX];
+	ssize_t written;
+	int fd, n;
+
+	n = snprintf(path, sizeof(path), "%s/gpg.conf", home);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return err_set(err, "gpg home path too long");
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return err_set(err, "cannot create '%s': %s", path,
+			       strerror(errno));
+	written = write(fd, keyring_gpg_conf, sizeof(keyring_gpg_conf) - 1);
+	if (close(fd) < 0 ||
+	    written != (ssize_t)(sizeof(keyring_gpg_conf) - 1))
+		return err_set(err, "cannot write '%s'", path);
+	return 0;
+}
+
+/*
+ * Import the key into the fresh home and check that it holds exactly the
+ * key named <ID>.  *usable is false when gpg would not take it.
+ */
+static int keyring_import(const char *home, const struct keyring_key *key,
+			  bool *usable, struct err *err)
+{
+	gpgme_ctx_t ctx = NULL;
+	gpgme_data_t data = NULL;
+	gpgme_key_t found = NULL, extra = NULL;
+	gpgme_error_t gerr;
+	int error = -1;
+
+	*usable = false;
+	if (keyring_write_conf(home, err) < 0 ||
+	    keyring_new_ctx(&ctx, home, err) < 0)
+		goto done;
+	if ((gerr = gpgme_data_new_from_mem(&data, key->data, key->len, 0)) !=
+	    0) {
+		keyring_gpg_error(err, "cannot read key", gerr);
+		goto done;
+	}
+	if ((gerr = gpgme_op_import(ctx, data)) != 0) {
+		/* gpg refused the data: this key file identifies nobody */
+		error = 0;
+		goto done;
+	}
+	if ((gerr = gpgme_op_keylist_start(ctx, NULL, 0)) != 0) {
+		keyring_gpg_error(err, "cannot list keys", gerr);
+		goto done;
+	}
+	if (gpgme_op_keylist_next(ctx, &found) == 0)
+		gpgme_op_keylist_next(ctx, &extra);
+	gpgme_op_keylist_end(ctx);
+	*usable = found != NULL && extra == NULL && found->subkeys != NULL &&
+		  found->subkeys->fpr != NULL &&
+		  strcmp(found->subkeys->fpr, key->id) == 0;
+	error = 0;
+done:
+	gpgme_key_unref(extra);
+	gpgme_key_unref(found);
+	gpgme_data_release(data);
+	gpgme_release(ctx);
+	return error;
+}
+
+static int keyring_mkdir_p(const char *dir, struct err *err)
+{
+	char path[KEYRING_PATH_MAX];
+	size_t i, len = strlen(dir);
+
+	if (len >= sizeof(path))
+		return err_set(err, "path too long: '%s'", dir);
+	memcpy(path, dir, len + 1);
+	for (i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return err_set(err, "cannot create '%s': %s", path,
+				       strerror(errno));
+		path[i] = dir[i];
+	}
+	return 0;
+}
+
+/*
+ * The home holding only this key: the cached one, or one built now.
+ * *temporary is set when the caller must remove it after use.
+ */
+static int keyring_home(char *home, size_t size, bool *temporary,
+			bool *usable, const struct keyring_key *key,
+			const struct keyring_options *opts, struct err *err)
+{
+	const char *base = opts->tmp_dir;
+	char tmp[KEYRING_PATH_MAX];
+	struct stat st;
+	bool cache = opts->cache_dir != NULL && key->blob_id != NULL;
+	int n;
+
+	*temporary = false;
+	*usable = false;
+	if (cache) {
+		n = snprintf(home, size, "%s/%s", opts->cache_dir,
+			     key->blob_id);
+		if (n < 0 || (size_t)n >= size)
+			return err_set(err, "path too long");
+		if (lstat(home, &st) == 0 && S_ISDIR(st.st_mode)) {
+			*usable = true;	/* only usable keys are cached */
+			return 0;
+		}
+		if (keyring_mkdir_p(opts->cache_dir, err) < 0)
+			return -1;
+		base = opts->cache_dir;
+	} else if (base == NULL && (base = getenv("TMPDIR")) == NULL) {
+		base = "/tmp";
+	}
+	n = snprintf(tmp, sizeof(tmp), "%s/tmp-keyring.XXXXXX", base);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return err_set(err, "path too long");
+	if (mkdtemp(tmp) == NULL)
+		return err_set(err, "cannot create a gpg home in '%s': %s",
+			       base, strerror(errno));
+	if ((n = keyring_import(tmp, key, usable, err)) < 0 || !*usable) {
+		keyring_remove_tree(tmp);
+		return n;
+	}
+	if (!cache) {
+		snprintf(home, size, "%s", tmp);
+		*temporary = true;
+		return 0;
+	}
+	/* publish atomically; a concurrent push may have won the race */
+	if (rename(tmp, home) < 0) {
+		int saved = errno;
+
+		keyring_remove_tree(tmp);
+		if ((saved != EEXIST && saved != ENOTEMPTY) ||
+		    lstat(home, &st) < 0 || !S_ISDIR(st.st_mode))
+			return err_set(err, "cannot publish keyring '%s': %s",
+				       home, strerror(saved));
+	}
+	return 0;
+}
+
+static bool keyring_summary_is_good(gpgme_sigsum_t summary)
+{
+	const gpgme_sigsum_t bad = GPGME_SIGSUM_RED | GPGME_SIGSUM_KEY_REVOKED |
+				   GPGME_SIGSUM_KEY_EXPIRED |
+				   GPGME_SIGSUM_SIG_EXPIRED |
+				   GPGME_SIGSUM_KEY_MISSING |
+				   GPGME_SIGSUM_SYS_ERROR;
+
+	return (summary & bad) == 0;
+}
+
+/* Verify in home; *good only for exactly one good signature by key->id. */
+static int keyring_verify(bool *good, const char *home,
+			  const struct keyring_key *key,
+			  const struct keyring_signature *sig, struct err *err)
+{
+	gpgme_ctx_t ctx = NULL;
+	gpgme_data_t sig_data = NULL, signed_data = NULL;
+	gpgme_verify_result_t result;
+	gpgme_signature_t s;
+	gpgme_key_t signer = NULL;
+	gpgme_error_t gerr;
+	int error = -1;
+
+	*good = false;
+	if (keyring_new_ctx(&ctx, home, err) < 0)
+		goto done;
+	if ((gerr = gpgme_data_new_from_mem(&sig_data, sig->armored,
+					    sig->armored_len, 0)) != 0 ||
+	    (gerr = gpgme_data_new_from_mem(&signed_data, sig->payload,
+					    sig->payload_len, 0)) != 0) {
+		keyring_gpg_error(err, "cannot read signature", gerr);
+		goto done;
+	}
+	gerr = gpgme_op_verify(ctx, sig_data, signed_data, NULL);
+	if (gpgme_err_code(gerr) == GPG_ERR_ENOENT ||
+	    gpgme_err_code(gerr) == GPG_ERR_INV_ENGINE) {
+		keyring_gpg_error(err, "cannot run gpg", gerr);
+		goto done;
+	}
+	error = 0;
+	/* completed is not passed (fwupd's CVE-2020-10759) */
+	if (gerr != 0 || (result = gpgme_op_verify_result(ctx)) == NULL ||
+	    (s = result->signatures) == NULL || s->next != NULL ||
+	    gpgme_err_code(s->status) != GPG_ERR_NO_ERROR ||
+	    !keyring_summary_is_good(s->summary) || s->fpr == NULL)
+		goto done;
+	/* the signing (sub)key must belong to the key named <ID> */
+	if (gpgme_get_key(ctx, s->fpr, &signer, 0) != 0 || signer == NULL ||
+	    signer->subkeys == NULL || signer->subkeys->fpr == NULL ||
+	    strcmp(signer->subkeys->fpr, key->id) != 0 || signer->revoked ||
+	    signer->expired)
+		goto done;
+	*good = true;
+done:
+	gpgme_key_unref(signer);
+	gpgme_data_release(signed_data);
+	gpgme_data_release(sig_data);
+	gpgme_release(ctx);
+	return error;
+}
+
+static bool keyring_is_candidate(const struct keyring_key *key,
+				 const struct keyring_signature *sig)
+{
+	struct keyfile_info info;
+	struct buf problem = BUF_INIT;
+	bool form_ok, match = false;
+	size_t i;
+
+	form_ok = keyfile_parse(&info, key->data, key->len, &problem) == 0 &&
+		  problem.len == 0;
+	buf_dispose(&problem);
+	if (!form_ok || strcmp(info.fprs[0], key->id) != 0)
+		return false;	/* identifies nobody (lint says why) */
+	for (i = 0; i < info.nfprs && !match; i++) {
+		if (sig->issuer_fpr[0] != '\0')
+			match = strcmp(info.fprs[i], sig->issuer_fpr) == 0;
+		else if (sig->issuer_keyid[0] != '\0')
+			match = strcmp(info.fprs[i] + 24, sig->issuer_keyid) ==
+				0;
+	}
+	return match;
+}
+
+int keyring_identify(enum keyring_result *result, char id_out[41],
+		     const struct keyring_key *keys, size_t nkeys,
+		     const struct keyring_signature *sig,
+		     const struct keyring_options *opts, struct err *err)
+{
+	char home[KEYRING_PATH_MAX];
+	size_t i, candidates = 0, verified = 0;
+
+	*result = KEYRING_UNKNOWN_KEY;
+	id_out[0] = '\0';
+	for (i = 0; i < nkeys; i++) {
+		bool temporary, usable, good = false;
+		int error;
+
+		if (!keyring_is_candidate(&keys[i], sig))
+			continue;
+		candidates++;
+		if (keyring_home(home, sizeof(home), &temporary, &usable,
+				 &keys[i], opts, err) < 0)
+			return -1;
+		if (!usable)
+			continue;
+		error = keyring_verify(&good, home, &keys[i], sig, err);
+		if (temporary)
+			keyring_remove_tree(home);
+		if (error < 0)
+			return -1;
+		if (good && verified++ == 0)
+			memcpy(id_out, keys[i].id, 41);
+	}
+	if (verified == 1)
+		*result = KEYRING_IDENTIFIED;
+	else if (verified > 1)
+		*result = KEYRING_AMBIGUOUS;
+	else if (candidates > 0)
+		*result = KEYRING_BAD_SIGNATURE;
+	if (*result != KEYRING_IDENTIFIED)
+		id_out[0] = '\0';
+	return 0;
+}

@@ -1,0 +1,66 @@
+/* keyring: who signed?  Each candidate key file alone, in a private gpg home */
+#ifndef HOOKS_KEYRING_H
+#define HOOKS_KEYRING_H
+
+#include <stddef.h>
+
+#include "../common/err.h"
+
+/* One keys/<ID>.asc of the policy. */
+struct keyring_key {
+	const char *id;		/* <ID>: 40 upper-case hex */
+	const char *blob_id;	/* the file's blob id: its keyring's cache
+				   key; NULL: never cache (a key file from a
+				   push not yet accepted) */
+	const char *data;
+	size_t len;
+};
+
+/* A detached signature over a payload, and who it says made it. */
+struct keyring_signature {
+	const char *issuer_fpr;		/* 40 upper-case hex, or "" */
+	const char *issuer_keyid;	/* 16 upper-case hex, or "" */
+	const char *payload;
+	size_t payload_len;
+	const char *armored;
+	size_t armored_len;
+};
+
+enum keyring_result {
+	KEYRING_IDENTIFIED,	/* exactly one key file verifies it */
+	KEYRING_UNKNOWN_KEY,	/* no key file holds the issuer */
+	KEYRING_BAD_SIGNATURE,	/* candidates, but none verifies it */
+	KEYRING_AMBIGUOUS,	/* more than one key file verifies it */
+};
+
+struct keyring_options {
+	/* where keyrings are cached ($GIT_DIR/gitapps/keyrings), or NULL */
+	const char *cache_dir;
+	/* where uncached homes are made; NULL: $TMPDIR or /tmp */
+	const char *tmp_dir;
+};
+
+/*
+ * Identify the signer (SPEC 2).  The candidates are the key files whose
+ * primary or subkey fingerprint is the signature's issuer fingerprint (or,
+ * without one, whose key id is its issuer key id), computed from the
+ * packets.  Each candidate is imported alone (`import-options
+ * self-sigs-only`) into a private gpg home that holds only that key
+ * (`no-autostart`: no gpg-agent is left behind), cached per key-file blob
+ * id under opts->cache_dir (built in a mkdtemp sibling, published by
+ * rename), and the signature is verified there.  Good means: exactly one
+ * signature, status GPG_ERR_NO_ERROR, a summary with none of RED,
+ * KEY_REVOKED, KEY_EXPIRED, SIG_EXPIRED, KEY_MISSING, SYS_ERROR, made by
+ * the key whose primary fingerprint is the file's <ID>.  Web-of-trust
+ * validity is not used.
+ *
+ * Returns 0 with *result set (and id_out, when KEYRING_IDENTIFIED), or -1
+ * with err set when the check itself failed (gpg missing, an unwritable
+ * cache): the caller must reject, never treat that as "unknown".
+ */
+int keyring_identify(enum keyring_result *result, char id_out[41],
+		     const struct keyring_key *keys, size_t nkeys,
+		     const struct keyring_signature *sig,
+		     const struct keyring_options *opts, struct err *err);
+
+#endif
