@@ -105,28 +105,54 @@ static int match_put_escaped(struct buf *out, const char *user)
 	return 0;
 }
 
+/* Whether user has a byte that match_put_escaped() writes as \x{hh}. */
+static bool match_needs_escapes(const char *user)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)user; *p; p++)
+		if (!match_is_alnum(*p))
+			return true;
+	return false;
+}
+
 int match_expand(struct buf *out, const char *text, size_t len,
 		 const char *user)
 {
+	bool in_quote = false;
 	size_t i = 0;
 
 	while (i < len) {
-		size_t token;
+		size_t token, n = 1;
 
 		if (text[i] == '\\' && i + 1 < len) {
-			/* an escaped byte, \$ included, is copied as is */
-			if (buf_put(out, text + i, 2) < 0)
-				return -1;
-			i += 2;
+			/*
+			 * An escaped byte, \$ included, is copied as is.  In
+			 * \Q...\E only \E means something, and a backslash
+			 * before another one is literal (\Q\\E ends there).
+			 */
+			if (in_quote && text[i + 1] == 'E')
+				in_quote = false;
+			else if (!in_quote && text[i + 1] == 'Q')
+				in_quote = true;
+			n = in_quote && text[i + 1] == '\\' ? 1 : 2;
 		} else if ((token = match_user_id_token(text, len, i)) > 0) {
-			if (match_put_escaped(out, user) < 0)
+			/*
+			 * \x{hh} is literal text inside \Q...\E: leave the
+			 * quote for such an id, or it matches its escapes.
+			 */
+			bool leave = in_quote && match_needs_escapes(user);
+
+			if ((leave && buf_puts(out, "\\E") < 0) ||
+			    match_put_escaped(out, user) < 0 ||
+			    (leave && buf_puts(out, "\\Q") < 0))
 				return -1;
 			i += token;
-		} else {
-			if (buf_putc(out, text[i]) < 0)
-				return -1;
-			i++;
+			continue;
 		}
+		if (buf_put(out, text + i, n) < 0)
+			return -1;
+		i += n;
 	}
 	/* keep a valid (if empty) string even for an empty pattern */
 	return buf_put(out, "", 0);
@@ -145,39 +171,85 @@ static bool match_text_has_user_id(const char *text, size_t len)
 	return false;
 }
 
+/* Compile text; NULL with PCRE2's error code and offset when it is bad. */
+static pcre2_code *match_compile_raw(const char *text, size_t len, int *code,
+				     size_t *offset)
+{
+	PCRE2_SIZE where = 0;
+	pcre2_code *re;
+
+	re = pcre2_compile((PCRE2_SPTR)text, len, MATCH_COMPILE_FLAGS, code,
+			   &where, NULL);
+	*offset = (size_t)where;
+	/* Best effort: without JIT the interpreter gives the same answers. */
+	if (re != NULL)
+		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static int match_bad_regex(struct err *err, int code, size_t offset)
+{
+	PCRE2_UCHAR msg[120];
+
+	if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
+		strcpy((char *)msg, "unknown error");
+	return err_set(err, "bad regex: %s at offset %zu", (char *)msg, offset);
+}
+
 static int match_compile(pcre2_code **out, const char *text, size_t len,
 			 struct err *err)
 {
-	PCRE2_UCHAR msg[120];
-	PCRE2_SIZE offset = 0;
+	size_t offset = 0;
 	int code = 0;
 
-	*out = pcre2_compile((PCRE2_SPTR)text, len, MATCH_COMPILE_FLAGS, &code,
-			     &offset, NULL);
-	if (*out == NULL) {
-		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
-			strcpy((char *)msg, "unknown error");
-		return err_set(err, "bad regex: %s at offset %zu", (char *)msg,
-			       (size_t)offset);
-	}
-	/* Best effort: without JIT the interpreter gives the same answers. */
-	pcre2_jit_compile(*out, PCRE2_JIT_COMPLETE);
+	if ((*out = match_compile_raw(text, len, &code, &offset)) == NULL)
+		return match_bad_regex(err, code, offset);
 	return 0;
+}
+
+/*
+ * PCRE2 reports an offset in the expanded pattern, which its author never
+ * wrote: map it back to the longest prefix of text whose expansion ends at
+ * or before it (expanding a longer prefix never gives fewer bytes).
+ */
+static size_t match_source_offset(const char *text, size_t len,
+				  const char *user, size_t offset)
+{
+	struct buf prefix = BUF_INIT;
+	size_t lo = 0, hi = len;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		buf_clear(&prefix);
+		if (match_expand(&prefix, text, mid, user) < 0)
+			break;	/* out of memory: a less precise offset */
+		if (prefix.len <= offset)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	buf_dispose(&prefix);
+	return lo;
 }
 
 static int match_compile_for(pcre2_code **out, const char *text, size_t len,
 			     const char *user, struct err *err)
 {
 	struct buf expanded = BUF_INIT;
-	int error;
+	size_t offset = 0;
+	int code = 0;
 
 	if (match_expand(&expanded, text, len, user) < 0) {
 		buf_dispose(&expanded);
 		return err_set(err, "out of memory");
 	}
-	error = match_compile(out, expanded.ptr, expanded.len, err);
+	*out = match_compile_raw(expanded.ptr, expanded.len, &code, &offset);
 	buf_dispose(&expanded);
-	return error;
+	if (*out != NULL)
+		return 0;
+	offset = match_source_offset(text, len, user, offset);
+	return match_bad_regex(err, code, offset);
 }
 
 int match_pattern_new(struct match_pattern **out, const char *text,

@@ -64,7 +64,8 @@ int match_exec(struct match_pattern *pattern, struct match_env *env,
 /*
  * Append text with every $user_id and ${user_id} that is not itself escaped
  * (\$user_id) replaced by user, escaped so that it can only ever match
- * itself: letters and digits stay, every other byte becomes \x{hh}.
+ * itself: letters and digits stay, every other byte becomes \x{hh} (inside
+ * \Q...\E, written between \E and \Q, as \x{hh} is literal text there).
  * Returns 0, or -1 when memory runs out.
  */
 int match_expand(struct buf *out, const char *text, size_t len,

@@ -33,8 +33,15 @@ static const struct op_name op_names[] = {
 
 const char *op_name(enum op op)
 {
+	unsigned bits = (unsigned)op;
 	size_t i;
 
+	/*
+	 * Only a single op has a name: the alias `create` is two ops, and
+	 * policy_check() relies on "?" to refuse a request for several.
+	 */
+	if (bits == 0 || (bits & (bits - 1)) != 0)
+		return "?";
 	for (i = 0; i < OP_NAMES_COUNT; i++)
 		if (op_names[i].mask == (unsigned)op)
 			return op_names[i].name;

@@ -410,6 +410,9 @@ static int policy_rule_reaches(struct policy *policy, const struct rule *rule,
 			       struct err *err)
 {
 	const char *name = ref + strlen("refs/");
+	const struct rule_section *section;
+	struct err why;
+	int reaches;
 
 	if (rule->kind == OP_KIND_REF)
 		/* SPEC 3: `.*` never grants refs/replace/ */
@@ -419,8 +422,14 @@ static int policy_rule_reaches(struct policy *policy, const struct rule *rule,
 	if (rule->section == RULE_NO_SECTION)
 		/* SPEC 5: broad rules never reach the policy or app data */
 		return !policy_starts_with(ref, policy_apps_prefix);
-	return match_exec(policy->rules.sections[rule->section].pattern,
-			  policy->env, user, name, strlen(name), err);
+	section = &policy->rules.sections[rule->section];
+	reaches = match_exec(section->pattern, policy->env, user, name,
+			     strlen(name), &why);
+	if (reaches < 0)
+		/* name the section, as a rule's failure names the rule */
+		return err_set(err, "%s:%u: %s", section->file, section->line,
+			       why.msg);
+	return reaches;
 }
 
 static int policy_cache_ref(struct policy *policy, const char *user,
@@ -542,6 +551,7 @@ static int policy_collect_scopes(struct policy *policy,
 				 struct err *err)
 {
 	enum op_kind kind = op_kind_of(request->op);
+	const struct rule *prev = NULL;
 	size_t i;
 
 	for (i = 0; i < policy->rules.count; i++) {
@@ -554,8 +564,16 @@ static int policy_collect_scopes(struct policy *policy,
 					      request->ref, err);
 		if (reaches < 0)
 			return -1;
-		if (reaches)
+		if (!reaches)
+			continue;
+		/*
+		 * The rules of one scope are adjacent; policy_add_scope()
+		 * only sees the scopes it kept, so count each one here.
+		 */
+		if (prev == NULL || prev->file != rule->file ||
+		    prev->section != rule->section)
 			policy_add_scope(verdict, policy, rule);
+		prev = rule;
 	}
 	return 0;
 }
