@@ -115,7 +115,7 @@ int pgp_dearmor(struct buf *out, const char *text, size_t len,
 {
 	const char *p = text, *end = text + len;
 	struct buf b64 = BUF_INIT, crc = BUF_INIT;
-	struct pgp_line line;
+	struct pgp_line line = {NULL, 0};	/* read below even for empty text */
 	size_t start = out->len;
 	bool found = false;
 	int error = -1;
@@ -181,7 +181,8 @@ int pgp_dearmor(struct buf *out, const char *text, size_t len,
 				    (uint32_t)(unsigned char)want.ptr[2];
 		buf_dispose(&want);
 		if (bad ||
-		    sum != pgp_crc24((const unsigned char *)out->ptr + start,
+		    sum != pgp_crc24((const unsigned char *)buf_cstr(out) +
+					     start, /* ptr is NULL when empty */
 				     out->len - start))
 			goto bad_crc;
 	}
