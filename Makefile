@@ -32,19 +32,29 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 COMMON_SRC = $(wildcard common/*.c)
 POLICY_SRC = $(wildcard policy/*.c)
 HOOKS_SRC = $(filter-out hooks/pre-receive.c,$(wildcard hooks/*.c))
-CLI_ACL_SRC = cli/acl.c cli/acl_lint.c cli/cli.c
+CLI_ACL_SRC = cli/acl.c cli/acl_lint.c cli/acl_init.c cli/cli.c
 
 LIB_SRC = $(COMMON_SRC) $(POLICY_SRC) $(HOOKS_SRC)
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIB = $(O)/libgitapps.a
 
 PROGRAMS = $(O)/bin/git-acl
+# The build tree mirrors the installed layout, so that git-acl finds the
+# hook and the default policy beside itself in both.
+APP_DATA = $(O)/share/gitapps/access-control/.stamp \
+           $(O)/share/gitapps/merge-reqs/.stamp
 UNIT_BINS = $(patsubst %.c,$(O)/%,$(wildcard tests/unit/*.c))
 FUZZERS = $(patsubst tests/fuzz/%_fuzzer.c,%,$(wildcard tests/fuzz/*_fuzzer.c))
 REPLAY_BINS = $(FUZZERS:%=$(O)/tests/fuzz/replay-%)
 MANPAGES = $(patsubst docs/%.scd,$(O)/man/%,$(wildcard docs/*.scd))
 
-all: $(PROGRAMS) $(MANPAGES)
+all: $(PROGRAMS) $(APP_DATA) $(MANPAGES)
+
+$(O)/share/gitapps/%/.stamp: $(wildcard apps/*/policy/*/*)
+	rm -rf $(dir $@)
+	mkdir -p $(dir $@)
+	cp -R apps/$*/policy/. $(dir $@)
+	touch $@
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -100,7 +110,7 @@ fuzz:
 			-fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=undefined $(PKG_CFLAGS) \
 			-o $(O)/fuzz/$$f tests/fuzz/$${f}_fuzzer.c \
-			$(LIB_SRC) $(PKG_LIBS); \
+			$(COMMON_SRC) $(POLICY_SRC) $(PKG_LIBS); \
 		mkdir -p $(O)/fuzz/$$f-found; \
 		$(O)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=8192 -artifact_prefix=$(O)/fuzz/$$f- \
@@ -114,8 +124,10 @@ install: all
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	done
-	cp -R apps/access-control/policy $(DESTDIR)$(DATADIR)/access-control
-	cp -R apps/merge-reqs/policy $(DESTDIR)$(DATADIR)/merge-reqs
+	for a in access-control merge-reqs; do \
+		rm -rf $(DESTDIR)$(DATADIR)/$$a && \
+		cp -R apps/$$a/policy $(DESTDIR)$(DATADIR)/$$a || exit 1; \
+	done
 
 clean:
 	rm -rf $(O) tests/trash\ directory.* tests/test-results

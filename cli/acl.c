@@ -13,6 +13,7 @@ struct acl_subcommand {
 };
 
 static const struct acl_subcommand acl_subcommands[] = {
+	{"init", cmd_acl_init, "make a bare repository a gitapps server"},
 	{"lint", cmd_acl_lint, "check a policy and report every problem"},
 };
 

@@ -4,5 +4,6 @@
 
 /* Each takes argv with argv[0] the subcommand's name; returns an exit code. */
 int cmd_acl_lint(int argc, char **argv);
+int cmd_acl_init(int argc, char **argv);
 
 #endif

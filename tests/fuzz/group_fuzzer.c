@@ -72,9 +72,13 @@ static void fuzz_load(const uint8_t *data, size_t size, const char *rules,
 		diag_format(&line, &diags.items[i]);
 	}
 	if (policy != NULL) {
-		struct policy_request req = {FUZZ_MEMBER, owners, 1,
-					     "refs/heads/main", OP_FAST_FORWARD,
-					     NULL, 0};
+		struct policy_request req = {
+			.user = FUZZ_MEMBER,
+			.owners = owners,
+			.nowners = 1,
+			.ref = "refs/heads/main",
+			.op = OP_FAST_FORWARD,
+		};
 
 		policy_check(policy, &req, &verdict, &err);
 		req.ref = "refs/apps/merge-reqs/data";

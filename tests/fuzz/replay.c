@@ -138,8 +138,7 @@ int main(int argc, char **argv)
 	if (argc == 2)
 		dir = argv[1];
 	else if (replay_default_dir(dirbuf, sizeof(dirbuf), argv[0]) < 0) {
-		printf("1..0 # SKIP cannot tell the fuzzer from the name '%s'\n",
-		       argv[0]);
+		printf("1..0 # SKIP no fuzzer name in '%s'\n", argv[0]);
 		return 0;
 	}
 	if (replay_list(&names, &count, dir) < 0) {

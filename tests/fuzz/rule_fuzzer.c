@@ -73,15 +73,21 @@ static void fuzz_ask(struct policy *policy, const uint8_t *data, size_t size)
 					    FUZZ_STRANGER};
 	struct policy_verdict verdict;
 	struct err err;
+	size_t nusers = sizeof(users) / sizeof(users[0]);
+	size_t nquestions = sizeof(fuzz_questions) / sizeof(fuzz_questions[0]);
 	size_t u, q;
 	bool all;
 
-	for (u = 0; u < sizeof(users) / sizeof(users[0]); u++) {
-		for (q = 0; q < sizeof(fuzz_questions) / sizeof(fuzz_questions[0]);
-		     q++) {
+	for (u = 0; u < nusers; u++) {
+		for (q = 0; q < nquestions; q++) {
 			const struct fuzz_question *fq = &fuzz_questions[q];
-			struct policy_request req = {users[u], owners, 1,
-						     fq->ref, fq->op, NULL, 0};
+			struct policy_request req = {
+				.user = users[u],
+				.owners = owners,
+				.nowners = 1,
+				.ref = fq->ref,
+				.op = fq->op,
+			};
 
 			if (op_kind_of(fq->op) == OP_KIND_TREE) {
 				req.path = fq->path ? fq->path
@@ -107,7 +113,7 @@ static void fuzz_load(const uint8_t *data, size_t size, const char *file,
 		{file, (const char *)data, size},
 		{"refs/base.conf", fuzz_refs, sizeof(fuzz_refs) - 1},
 	};
-	struct policy_options opts = {FUZZ_MATCH_LIMIT};
+	struct policy_options opts = {.match_limit = FUZZ_MATCH_LIMIT};
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct policy *policy = NULL;
 	struct buf line = BUF_INIT;

@@ -1,0 +1,527 @@
+/* acl_init: `git acl init`: make a bare repository a gitapps server */
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <gpgme.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../common/buf.h"
+#include "../hooks/keyfile.h"
+#include "../policy/policy.h"
+#include "../policy/userid.h"
+#include "acl.h"
+#include "cli.h"
+
+/*
+ * receive.maxInputSize: a push larger than this is refused by git before
+ * the hook runs.  Large enough for real projects, small enough that one
+ * push cannot fill the disk; documented in git-acl(1).
+ */
+#define INIT_MAX_INPUT_SIZE "512m"
+#define INIT_NONCE_SLOP 30
+
+static struct cli_list init_owners, init_owner_keys;
+static bool init_force;
+
+static const struct cli_opt init_opts[] = {
+	{"owner", 0, CLI_OPT_LIST, &init_owners, "<ID>",
+	 "an owner: export key <ID> from $GNUPGHOME"},
+	{"owner-key", 0, CLI_OPT_LIST, &init_owner_keys, "<file.asc>",
+	 "an owner: the armored public key in <file.asc>"},
+	{"force", 'f', CLI_OPT_FLAG, &init_force, NULL,
+	 "replace an existing policy or pre-receive hook"},
+};
+
+static const struct cli_command init_command = {
+	"git acl init [--owner <ID>]... [--owner-key <file.asc>]... "
+	"[--force] [<bare-repo>]",
+	"Install the pre-receive hook in <bare-repo> (default: the current\n"
+	"repository; created when missing), configure it, and commit the\n"
+	"default policy with the owners' keys to refs/apps/access-control.",
+	init_opts,
+	sizeof(init_opts) / sizeof(init_opts[0]),
+};
+
+struct init_owner {
+	char id[USERID_LEN + 1];
+	struct buf key;		/* armored */
+};
+
+static int init_git_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return cli_fatal("%s: %s", what,
+			 e && e->message ? e->message : "unknown error");
+}
+
+/* Read a file of at most max bytes. */
+static int init_read_file(struct buf *out, const char *path, size_t max)
+{
+	char chunk[8192];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return cli_fatal("cannot open '%s': %s", path,
+				 strerror(errno));
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
+		if (out->len + (size_t)n > max) {
+			close(fd);
+			return cli_fatal("'%s' is larger than %zu bytes", path,
+					 max);
+		}
+		if (buf_put(out, chunk, (size_t)n) < 0) {
+			close(fd);
+			return cli_fatal("out of memory");
+		}
+	}
+	close(fd);
+	if (n < 0)
+		return cli_fatal("cannot read '%s': %s", path,
+				 strerror(errno));
+	return 0;
+}
+
+/* Export <ID> from the caller's keyring, self-signatures only. */
+static int init_export_key(struct init_owner *owner, const char *id)
+{
+	gpgme_ctx_t ctx = NULL;
+	gpgme_data_t data = NULL;
+	const char *patterns[] = {id, NULL};
+	char *mem = NULL;
+	size_t len = 0;
+	int status = CLI_EXIT_FATAL;
+
+	gpgme_check_version(NULL);
+	if (gpgme_new(&ctx) != 0 || gpgme_data_new(&data) != 0) {
+		cli_fatal("cannot set up gpg");
+		goto done;
+	}
+	gpgme_set_armor(ctx, 1);
+	if (gpgme_op_export_ext(ctx, patterns, GPGME_EXPORT_MODE_MINIMAL,
+				data) != 0) {
+		cli_fatal("cannot export key '%s'", id);
+		goto done;
+	}
+	mem = gpgme_data_release_and_get_mem(data, &len);
+	data = NULL;
+	if (mem == NULL || len == 0) {
+		cli_fatal("no key '%s' in your keyring ($GNUPGHOME)", id);
+		goto done;
+	}
+	if (buf_put(&owner->key, mem, len) < 0) {
+		cli_fatal("out of memory");
+		goto done;
+	}
+	status = 0;
+done:
+	gpgme_free(mem);
+	gpgme_data_release(data);
+	gpgme_release(ctx);
+	return status;
+}
+
+/* The key must be one good key named by its fingerprint (SPEC 2). */
+static int init_check_key(struct init_owner *owner, const char *what,
+			  struct keyfile_checker *checker)
+{
+	struct keyfile_info info;
+	struct buf problem = BUF_INIT;
+	struct err err = {""};
+	int status = CLI_EXIT_FATAL;
+
+	if (keyfile_parse(&info, owner->key.ptr, owner->key.len, &problem) <
+	    0) {
+		cli_fatal("out of memory");
+		goto done;
+	}
+	if (problem.len == 0) {
+		memcpy(owner->id, info.fprs[0], sizeof(owner->id));
+		if (keyfile_check(checker, owner->id, owner->key.ptr,
+				  owner->key.len, &problem, &err) < 0) {
+			cli_fatal("%s", err.msg);
+			goto done;
+		}
+	}
+	if (problem.len > 0) {
+		cli_fatal("key of %s %s", what, buf_cstr(&problem));
+		goto done;
+	}
+	status = 0;
+done:
+	buf_dispose(&problem);
+	return status;
+}
+
+static int init_owner_list(struct init_owner **out, size_t *n)
+{
+	struct keyfile_checker *checker = NULL;
+	struct init_owner *owners;
+	struct err err = {""};
+	size_t i, total = init_owners.count + init_owner_keys.count;
+	int status = CLI_EXIT_FATAL;
+
+	*out = NULL;
+	*n = 0;
+	if (total == 0) {
+		fprintf(stderr, "error: at least one --owner or --owner-key "
+				"is needed\n");
+		cli_usage(stderr, &init_command);
+		return CLI_EXIT_USAGE;
+	}
+	if ((owners = calloc(total, sizeof(*owners))) == NULL)
+		return cli_fatal("out of memory");
+	*out = owners;
+	*n = total;	/* all zeroed: init_owners_free() takes them all */
+	if (keyfile_checker_new(&checker, &err) < 0) {
+		cli_fatal("%s", err.msg);
+		goto done;
+	}
+	for (i = 0; i < total; i++) {
+		const char *arg = i < init_owners.count
+					  ? init_owners.items[i]
+					  : init_owner_keys.items[i - init_owners.count];
+
+		if (i < init_owners.count
+			    ? init_export_key(&owners[i], arg)
+			    : init_read_file(&owners[i].key, arg, KEYFILE_MAX))
+			goto done;
+		if (init_check_key(&owners[i], arg, checker))
+			goto done;
+		if (i < init_owners.count &&
+		    strcasecmp(owners[i].id, arg) != 0 &&
+		    !userid_is_valid(arg, strlen(arg))) {
+			/* a name or short id: say which key it picked */
+			fprintf(stderr, "owner '%s' is %s\n", arg,
+				owners[i].id);
+		}
+	}
+	status = 0;
+done:
+	keyfile_checker_free(checker);
+	return status;
+}
+
+static void init_owners_free(struct init_owner *owners, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		buf_dispose(&owners[i].key);
+	free(owners);
+}
+
+/* <exe dir>/<rel>: found next to our own executable, never compiled in. */
+static int init_beside_exe(char *out, size_t size, const char *rel)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -1;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	n = snprintf(out, size, "%s/%s", exe, rel);
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	return 0;
+}
+
+/* Run git with argv (never a shell); returns its exit status, or -1. */
+static int init_run_git(char *const argv[])
+{
+	pid_t pid = fork();
+	int wstatus;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execvp("git", argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &wstatus, 0) < 0)
+		return -1;
+	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
+}
+
+static int init_open(git_repository **repo, const char *path)
+{
+	bool fresh = access(path, F_OK) != 0;
+	char *fsck[] = {"git", "--git-dir", (char *)path, "fsck", "--no-progress",
+			NULL};
+
+	if (fresh) {
+		if (git_repository_init(repo, path, 1) < 0)
+			return init_git_error("cannot create the repository");
+		return 0;
+	}
+	if (git_repository_open_ext(repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+				    NULL) < 0)
+		return init_git_error("not a git repository");
+	if (!git_repository_is_bare(*repo))
+		return cli_fatal("'%s' is not a bare repository", path);
+	/* an existing repository may hold objects the hook never saw */
+	if (init_run_git(fsck) != 0)
+		return cli_fatal("'git fsck' found problems in '%s': fix them "
+				 "first",
+				 path);
+	return 0;
+}
+
+static int init_install_hook(git_repository *repo)
+{
+	char hook[PATH_MAX], link[PATH_MAX + 32], target[PATH_MAX];
+	git_config *cfg = NULL;
+	git_buf value = GIT_BUF_INIT;
+	struct stat st;
+	ssize_t n;
+	int rc;
+
+	/* git would run the hooks of another directory, not ours */
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return init_git_error("cannot read config");
+	rc = git_config_get_string_buf(&value, cfg, "core.hooksPath");
+	git_buf_dispose(&value);
+	git_config_free(cfg);
+	if (rc == 0)
+		return cli_fatal("core.hooksPath is set: git would not run "
+				 "the hook in hooks/; unset it first");
+	if (init_beside_exe(hook, sizeof(hook),
+			    "../libexec/gitapps/pre-receive") < 0 ||
+	    realpath(hook, target) == NULL || access(target, X_OK) != 0)
+		return cli_fatal("cannot find the pre-receive hook next to "
+				 "git-acl (../libexec/gitapps/pre-receive)");
+	snprintf(link, sizeof(link), "%shooks", git_repository_path(repo));
+	if (mkdir(link, 0755) < 0 && errno != EEXIST)
+		return cli_fatal("cannot create '%s': %s", link,
+				 strerror(errno));
+	snprintf(link, sizeof(link), "%shooks/pre-receive",
+		 git_repository_path(repo));
+	if (lstat(link, &st) == 0) {
+		char have[PATH_MAX];
+
+		n = readlink(link, have, sizeof(have) - 1);
+		if (n >= 0)
+			have[n] = '\0';
+		if (n >= 0 && strcmp(have, target) == 0)
+			return 0;
+		if (!init_force)
+			return cli_fatal("'%s' exists: use --force to replace "
+					 "it",
+					 link);
+		if (unlink(link) < 0)
+			return cli_fatal("cannot remove '%s': %s", link,
+					 strerror(errno));
+	}
+	if (symlink(target, link) < 0)
+		return cli_fatal("cannot link '%s': %s", link,
+				 strerror(errno));
+	return 0;
+}
+
+static int init_configure(git_repository *repo, const struct init_owner *owners,
+			  size_t n)
+{
+	unsigned char seed[32];
+	char hex[65];
+	git_config *cfg = NULL, *local = NULL;
+	size_t i;
+	int status = CLI_EXIT_FATAL;
+
+	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
+		cli_fatal("cannot get random bytes for the nonce seed");
+		goto done;
+	}
+	for (i = 0; i < sizeof(seed); i++)
+		snprintf(hex + 2 * i, 3, "%02x", seed[i]);
+	if (git_repository_config(&cfg, repo) < 0 ||
+	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0) {
+		init_git_error("cannot open the repository's config");
+		goto done;
+	}
+	/* a fresh seed also on a copied repository: old nonces die */
+	git_config_delete_multivar(local, "gitapps.owner", ".*");
+	for (i = 0; i < n; i++)
+		if (git_config_set_multivar(local, "gitapps.owner", "^$",
+					    owners[i].id) < 0) {
+			init_git_error("cannot set gitapps.owner");
+			goto done;
+		}
+	if (git_config_set_string(local, "receive.certNonceSeed", hex) < 0 ||
+	    git_config_set_int32(local, "receive.certNonceSlop",
+				 INIT_NONCE_SLOP) < 0 ||
+	    git_config_set_bool(local, "receive.fsckObjects", 1) < 0 ||
+	    git_config_set_string(local, "receive.maxInputSize",
+				  INIT_MAX_INPUT_SIZE) < 0) {
+		init_git_error("cannot write the repository's config");
+		goto done;
+	}
+	status = 0;
+done:
+	explicit_bzero(seed, sizeof(seed));
+	explicit_bzero(hex, sizeof(hex));
+	git_config_free(local);
+	git_config_free(cfg);
+	return status;
+}
+
+/* Insert file at path (one level deep: "dir/name") into the builders. */
+static int init_add_blob(git_repository *repo, git_treebuilder *dir,
+			 const char *name, const void *data, size_t len)
+{
+	git_oid blob;
+
+	if (git_blob_create_from_buffer(&blob, repo, data, len) < 0 ||
+	    git_treebuilder_insert(NULL, dir, name, &blob,
+				   GIT_FILEMODE_BLOB) < 0)
+		return init_git_error("cannot write the policy");
+	return 0;
+}
+
+static int init_add_dir(git_repository *repo, git_treebuilder *root,
+			const char *srcdir, const char *name)
+{
+	char path[PATH_MAX];
+	git_treebuilder *dir = NULL;
+	struct buf data = BUF_INIT;
+	const char *const *files;
+	static const char *const refs[] = {"owner.conf", "keys.conf", NULL};
+	git_oid tree;
+	int status = CLI_EXIT_FATAL;
+
+	files = refs;	/* the default policy: the same names in both */
+	if (git_treebuilder_new(&dir, repo, NULL) < 0) {
+		init_git_error("cannot write the policy");
+		goto done;
+	}
+	for (; *files; files++) {
+		buf_clear(&data);
+		snprintf(path, sizeof(path), "%s/%s/%s", srcdir, name, *files);
+		if (init_read_file(&data, path, 65536) ||
+		    init_add_blob(repo, dir, *files, data.ptr, data.len))
+			goto done;
+	}
+	if (git_treebuilder_write(&tree, dir) < 0 ||
+	    git_treebuilder_insert(NULL, root, name, &tree,
+				   GIT_FILEMODE_TREE) < 0) {
+		init_git_error("cannot write the policy");
+		goto done;
+	}
+	status = 0;
+done:
+	buf_dispose(&data);
+	git_treebuilder_free(dir);
+	return status;
+}
+
+static int init_policy(git_repository *repo, const struct init_owner *owners,
+		       size_t n)
+{
+	char srcdir[PATH_MAX], name[64];
+	git_treebuilder *root = NULL, *keys = NULL;
+	git_signature *sig = NULL;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL;
+	git_oid tree_id, commit_id, old;
+	size_t i;
+	int status = CLI_EXIT_FATAL, exists;
+
+	exists = git_reference_name_to_id(&old, repo, POLICY_REF) == 0;
+	if (exists && !init_force)
+		return cli_fatal(POLICY_REF " exists: use --force to replace "
+					    "the policy");
+	if (init_beside_exe(srcdir, sizeof(srcdir),
+			    "../share/gitapps/access-control") < 0)
+		return cli_fatal("cannot find the default policy");
+	if (git_treebuilder_new(&root, repo, NULL) < 0 ||
+	    git_treebuilder_new(&keys, repo, NULL) < 0) {
+		init_git_error("cannot write the policy");
+		goto done;
+	}
+	if (init_add_dir(repo, root, srcdir, "refs") ||
+	    init_add_dir(repo, root, srcdir, "branches"))
+		goto done;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s.asc", owners[i].id);
+		if (init_add_blob(repo, keys, name, owners[i].key.ptr,
+				  owners[i].key.len))
+			goto done;
+	}
+	if (git_treebuilder_write(&tree_id, keys) < 0 ||
+	    git_treebuilder_insert(NULL, root, "keys", &tree_id,
+				   GIT_FILEMODE_TREE) < 0 ||
+	    git_treebuilder_write(&tree_id, root) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
+		init_git_error("cannot write the policy");
+		goto done;
+	}
+	if (git_signature_default(&sig, repo) < 0 &&
+	    git_signature_now(&sig, "git acl", "git-acl@localhost") < 0) {
+		init_git_error("cannot make a signature");
+		goto done;
+	}
+	if (exists && git_commit_lookup(&parent, repo, &old) < 0)
+		parent = NULL;
+	if (git_commit_create_v(&commit_id, repo, NULL, sig, sig, NULL,
+				"Default access-control policy\n", tree,
+				parent ? 1 : 0, parent) < 0 ||
+	    git_reference_create(NULL, repo, POLICY_REF, &commit_id, 1,
+				 "git acl init") < 0) {
+		init_git_error("cannot write " POLICY_REF);
+		goto done;
+	}
+	status = 0;
+done:
+	git_commit_free(parent);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_treebuilder_free(keys);
+	git_treebuilder_free(root);
+	return status;
+}
+
+int cmd_acl_init(int argc, char **argv)
+{
+	struct init_owner *owners = NULL;
+	git_repository *repo = NULL;
+	const char *path = ".";
+	size_t nowners = 0, i;
+	int nargs, status;
+
+	if ((status = cli_parse(&init_command, argc, argv, &nargs)) >= 0)
+		goto done;
+	if (nargs > 1) {
+		cli_usage(stderr, &init_command);
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (nargs == 1)
+		path = argv[0];
+	if ((status = init_owner_list(&owners, &nowners)) != 0 ||
+	    (status = init_open(&repo, path)) != 0 ||
+	    (status = init_install_hook(repo)) != 0 ||
+	    (status = init_configure(repo, owners, nowners)) != 0 ||
+	    (status = init_policy(repo, owners, nowners)) != 0)
+		goto done;
+	printf("Initialized gitapps in %s\n", git_repository_path(repo));
+	for (i = 0; i < nowners; i++)
+		printf("owner %s\n", owners[i].id);
+done:
+	init_owners_free(owners, nowners);
+	git_repository_free(repo);
+	cli_list_dispose(&init_owners);
+	cli_list_dispose(&init_owner_keys);
+	return status;
+}
