@@ -32,13 +32,14 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 COMMON_SRC = $(wildcard common/*.c)
 POLICY_SRC = $(wildcard policy/*.c)
 HOOKS_SRC = $(filter-out hooks/pre-receive.c,$(wildcard hooks/*.c))
-CLI_ACL_SRC = cli/acl.c cli/acl_lint.c cli/acl_init.c cli/cli.c
+CLI_ACL_SRC = $(wildcard cli/acl*.c) cli/cli.c
 
 LIB_SRC = $(COMMON_SRC) $(POLICY_SRC) $(HOOKS_SRC)
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIB = $(O)/libgitapps.a
 
 PROGRAMS = $(O)/bin/git-acl
+HOOK = $(O)/libexec/gitapps/pre-receive
 # The build tree mirrors the installed layout, so that git-acl finds the
 # hook and the default policy beside itself in both.
 APP_DATA = $(O)/share/gitapps/access-control/.stamp \
@@ -48,7 +49,7 @@ FUZZERS = $(patsubst tests/fuzz/%_fuzzer.c,%,$(wildcard tests/fuzz/*_fuzzer.c))
 REPLAY_BINS = $(FUZZERS:%=$(O)/tests/fuzz/replay-%)
 MANPAGES = $(patsubst docs/%.scd,$(O)/man/%,$(wildcard docs/*.scd))
 
-all: $(PROGRAMS) $(APP_DATA) $(MANPAGES)
+all: $(PROGRAMS) $(HOOK) $(APP_DATA) $(MANPAGES)
 
 $(O)/share/gitapps/%/.stamp: $(wildcard apps/*/policy/*/*)
 	rm -rf $(dir $@)
@@ -66,6 +67,10 @@ $(LIB): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(O)/bin/git-acl: $(CLI_ACL_SRC:%.c=$(O)/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(HOOK): $(O)/hooks/pre-receive.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -121,6 +126,8 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 755 $(HOOK) $(DESTDIR)$(LIBEXECDIR)/
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	done

@@ -15,6 +15,8 @@ struct acl_subcommand {
 static const struct acl_subcommand acl_subcommands[] = {
 	{"init", cmd_acl_init, "make a bare repository a gitapps server"},
 	{"lint", cmd_acl_lint, "check a policy and report every problem"},
+	{"check", cmd_acl_check, "judge one ref update as the hook would"},
+	{"explain", cmd_acl_explain, "say which rule allows an op, or why none"},
 };
 
 #define ACL_SUBCOMMANDS (sizeof(acl_subcommands) / sizeof(acl_subcommands[0]))

@@ -5,5 +5,7 @@
 /* Each takes argv with argv[0] the subcommand's name; returns an exit code. */
 int cmd_acl_lint(int argc, char **argv);
 int cmd_acl_init(int argc, char **argv);
+int cmd_acl_check(int argc, char **argv);
+int cmd_acl_explain(int argc, char **argv);
 
 #endif

@@ -19,9 +19,8 @@ struct policyref {
 	git_oid commit;			/* the commit they were read from */
 	struct policy_file *files;	/* refs/, branches/, groups/, keys/ */
 	size_t count;
-	/* private: what the files point into */
-	char **paths;
-	git_blob **blobs;
+	char **paths;			/* what files[i].path points to */
+	git_blob **blobs;		/* the blob of files[i] (its id) */
 };
 
 /*

@@ -111,3 +111,54 @@ stop_gpg_agent () {
 	gpgconf --kill all 2>/dev/null
 	true
 }
+
+# setup_server <repo> <owner id>...: a bare repository made a gitapps
+# server by `git acl init`, the owners' keys exported from $GNUPGHOME.
+setup_server () {
+	ss_repo=$1 &&
+	shift &&
+	ss_args= &&
+	for ss_id in "$@"
+	do
+		ss_args="$ss_args --owner $ss_id"
+	done &&
+	git acl init $ss_args "$ss_repo" >/dev/null
+}
+
+# push_as <id> <git push args>...: a real signed push with that key.
+push_as () {
+	pa_id=$1 &&
+	shift &&
+	git -c user.signingkey="$pa_id" push --signed --porcelain "$@"
+}
+
+# push_ok <id> <args>...: the push must be accepted, with no denial.
+# Its output is left in push.out and push.err of the trash directory.
+push_ok () {
+	push_as "$@" >"$SHARNESS_TRASH_DIRECTORY/push.out" \
+		2>"$SHARNESS_TRASH_DIRECTORY/push.err" || {
+		cat "$SHARNESS_TRASH_DIRECTORY/push.err" >&2
+		return 1
+	}
+	! grep -e "denied:" -e "error:" "$SHARNESS_TRASH_DIRECTORY/push.err"
+}
+
+# push_denied <id> <args>...: the push must be rejected by the hook; its
+# messages are left in push.err of the trash directory for the caller.
+push_denied () {
+	test_must_fail push_as "$@" >"$SHARNESS_TRASH_DIRECTORY/push.out" \
+		2>"$SHARNESS_TRASH_DIRECTORY/push.err" &&
+	grep "pre-receive hook declined" "$SHARNESS_TRASH_DIRECTORY/push.out"
+}
+
+# ref_is <repo> <ref> <expected id, or "none">
+ref_is () {
+	if test "$3" = none
+	then
+		test_must_fail git -C "$1" rev-parse -q --verify "$2"
+	else
+		echo "$3" >ref.expect &&
+		git -C "$1" rev-parse --verify "$2" >ref.actual &&
+		test_cmp ref.expect ref.actual
+	fi
+}

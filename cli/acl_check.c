@@ -1,0 +1,99 @@
+/* acl_check: `git acl check`: the hook's decision on one command, offline */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../hooks/judge.h"
+#include "../policy/userid.h"
+#include "acl.h"
+#include "acl_load.h"
+
+static const char *check_as;
+static struct cli_list check_owners;
+
+static const struct cli_opt check_opts[] = {
+	{"as", 0, CLI_OPT_STRING, &check_as, "<ID>",
+	 "the pusher (40 upper-case hex digits)"},
+	{"owner", 0, CLI_OPT_LIST, &check_owners, "<ID>",
+	 "an owner, instead of gitapps.owner"},
+};
+
+static const struct cli_command check_command = {
+	"git acl check [--owner <ID>]... --as <ID> <old> <new> <ref>",
+	"Judge the command '<old> <new> <ref>' as the pre-receive hook would\n"
+	"if <ref> were at <old> now, without a certificate: print its\n"
+	"denied:/hint:/error: lines, nothing when allowed.\n"
+	"Exit 0 allowed, 1 denied, 128 error.",
+	check_opts,
+	sizeof(check_opts) / sizeof(check_opts[0]),
+};
+
+static int check_oid(git_oid *out, git_repository *repo, const char *spec)
+{
+	git_object *obj = NULL;
+
+	if (strspn(spec, "0") == strlen(spec) && strlen(spec) > 0) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	if (git_revparse_single(&obj, repo, spec) < 0)
+		return -1;
+	git_oid_cpy(out, git_object_id(obj));
+	git_object_free(obj);
+	return 0;
+}
+
+int cmd_acl_check(int argc, char **argv)
+{
+	struct acl_load load = {0};
+	struct judge_config config = {0};
+	struct judge *judge = NULL;
+	struct err err = {""};
+	git_oid old, new;
+	int nargs, status;
+
+	if ((status = cli_parse(&check_command, argc, argv, &nargs)) >= 0)
+		goto done;
+	status = CLI_EXIT_USAGE;
+	if (check_as == NULL || nargs != 3) {
+		cli_usage(stderr, &check_command);
+		goto done;
+	}
+	if (!userid_is_valid(check_as, strlen(check_as))) {
+		fprintf(stderr, "error: --as '%s' is not a user id (40 "
+				"upper-case hex digits)\n",
+			check_as);
+		goto done;
+	}
+	if ((status = acl_load(&load, &check_owners)) != 0)
+		goto done;
+	status = CLI_EXIT_FATAL;
+	if (check_oid(&old, load.repo, argv[0]) < 0 ||
+	    check_oid(&new, load.repo, argv[1]) < 0) {
+		cli_fatal("cannot resolve '%s' or '%s'", argv[0], argv[1]);
+		goto done;
+	}
+	config.owners = load.owners;
+	config.nowners = load.nowners;
+	config.max_commits = load.settings.max_commits;
+	config.max_tree_entries = load.settings.max_tree_entries;
+	config.max_denials = load.settings.max_denials;
+	config.match_limit = load.settings.match_limit;
+	config.offline = true;
+	clock_gettime(CLOCK_MONOTONIC, &config.deadline);
+	config.deadline.tv_sec += load.settings.timeout;
+	if (judge_new(&judge, load.repo, load.policy,
+		      load.policy_error[0] ? load.policy_error : NULL, &config,
+		      &err) < 0 ||
+	    judge_command(judge, check_as, &old, &new, argv[2], &err) < 0) {
+		printf("error: %s\n", err.msg);
+		goto done;
+	}
+	judge_report(judge, stdout);
+	status = judge_denials(judge) > 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+done:
+	judge_free(judge);
+	acl_load_dispose(&load);
+	cli_list_dispose(&check_owners);
+	return status;
+}

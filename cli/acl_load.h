@@ -1,0 +1,33 @@
+/* acl_load: the repository, its policy and owners, for check and explain */
+#ifndef CLI_ACL_LOAD_H
+#define CLI_ACL_LOAD_H
+
+#include <git2.h>
+#include <stdbool.h>
+
+#include "../hooks/policyref.h"
+#include "../hooks/settings.h"
+#include "../policy/policy.h"
+#include "cli.h"
+
+struct acl_load {
+	git_repository *repo;
+	struct settings settings;
+	const char *owners[SETTINGS_MAX_OWNERS];
+	size_t nowners;
+	struct policyref *files;
+	struct policy *policy;		/* NULL when it does not load */
+	char policy_error[512];		/* then: its first error */
+};
+
+/*
+ * Open the repository git would (GIT_DIR, discovery), read its settings
+ * and load refs/apps/access-control as the hook would.  owners from
+ * --owner replace gitapps.owner when given.  Returns 0, or an exit code
+ * after printing a fatal error.
+ */
+int acl_load(struct acl_load *load, const struct cli_list *owners);
+
+void acl_load_dispose(struct acl_load *load);
+
+#endif

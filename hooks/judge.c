@@ -1,0 +1,611 @@
+/* judge: the decision on each command of a push (SPEC 3-6) */
+#include "judge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/buf.h"
+#include "../common/quote.h"
+#include "../policy/userid.h"
+#include "keyfile.h"
+#include "policyref.h"
+#include "refop.h"
+#include "treediff.h"
+#include "walk.h"
+
+static const char judge_data_ref[] = "refs/apps/merge-reqs/data";
+
+struct judge_denial {
+	char *line;	/* "denied: ..." */
+	char *hint;	/* "hint: ..." */
+};
+
+struct judge {
+	git_repository *repo;
+	struct policy *policy;
+	const char *policy_error;
+	struct judge_config config;
+	size_t commit_budget;
+	struct treediff *treediff;
+	struct keyfile_checker *keys;
+	struct judge_denial *denials;	/* the first max_denials */
+	size_t ndenials;		/* all of them */
+};
+
+/* What the tree-op callback needs to know about the charge at hand. */
+struct judge_charge {
+	struct judge *judge;
+	const char *user;
+	const char *ref;
+	char commit[13];
+	struct err *err;
+};
+
+/* treediff callbacks return this once enough denials prove the verdict */
+#define JUDGE_ENOUGH (-2)
+
+int judge_new(struct judge **out, git_repository *repo,
+	      struct policy *policy, const char *policy_error,
+	      const struct judge_config *config, struct err *err)
+{
+	struct judge *judge;
+
+	*out = NULL;
+	if ((judge = calloc(1, sizeof(*judge))) == NULL)
+		return err_set(err, "out of memory");
+	judge->repo = repo;
+	judge->policy = policy;
+	judge->policy_error = policy_error;
+	judge->config = *config;
+	if (judge->config.max_commits == 0)
+		judge->config.max_commits = JUDGE_DEFAULT_MAX_COMMITS;
+	if (judge->config.max_tree_entries == 0)
+		judge->config.max_tree_entries = JUDGE_DEFAULT_MAX_TREE_ENTRIES;
+	if (judge->config.max_denials == 0)
+		judge->config.max_denials = JUDGE_DEFAULT_MAX_DENIALS;
+	judge->commit_budget = judge->config.max_commits;
+	*out = judge;
+	return 0;
+}
+
+void judge_free(struct judge *judge)
+{
+	size_t i, kept;
+
+	if (judge == NULL)
+		return;
+	kept = judge->ndenials < judge->config.max_denials
+		       ? judge->ndenials
+		       : judge->config.max_denials;
+	for (i = 0; i < kept; i++) {
+		free(judge->denials[i].line);
+		free(judge->denials[i].hint);
+	}
+	free(judge->denials);
+	treediff_free(judge->treediff);
+	keyfile_checker_free(judge->keys);
+	free(judge);
+}
+
+size_t judge_denials(const struct judge *judge)
+{
+	return judge->ndenials;
+}
+
+static bool judge_enough(const struct judge *judge)
+{
+	return judge->ndenials > judge->config.max_denials;
+}
+
+/* Record a denial; line and hint are complete, already escaped texts. */
+static int judge_add(struct judge *judge, struct buf *line, struct buf *hint,
+		     struct err *err)
+{
+	size_t n = judge->ndenials;
+
+	if (n < judge->config.max_denials) {
+		struct judge_denial *d;
+
+		if (n == 0 && (judge->denials = calloc(judge->config.max_denials,
+						       sizeof(*d))) == NULL)
+			return err_set(err, "out of memory");
+		d = &judge->denials[n];
+		if ((d->line = buf_detach(line)) == NULL ||
+		    (d->hint = buf_detach(hint)) == NULL) {
+			free(d->line);
+			d->line = NULL;
+			return err_set(err, "out of memory");
+		}
+	}
+	judge->ndenials++;
+	return 0;
+}
+
+/* The ref as rules see it, escaped: "heads/main". */
+static int judge_put_ref(struct buf *out, const char *ref)
+{
+	const char *name = strncmp(ref, "refs/", 5) == 0 ? ref + 5 : ref;
+
+	return quote_controls(out, name, strlen(name));
+}
+
+static int judge_deny_text(struct judge *judge, const char *text,
+			   const char *ref, const char *hint, struct err *err)
+{
+	struct buf line = BUF_INIT, why = BUF_INIT;
+	int error;
+
+	if (buf_puts(&line, "denied: ") < 0 || judge_put_ref(&line, ref) < 0 ||
+	    buf_printf(&line, ": %s", text) < 0 ||
+	    buf_printf(&why, "hint: %s", hint) < 0)
+		error = err_set(err, "out of memory");
+	else
+		error = judge_add(judge, &line, &why, err);
+	buf_dispose(&line);
+	buf_dispose(&why);
+	return error;
+}
+
+/* The hint for a policy denial: a built-in's reason or where rules live. */
+static int judge_put_hint(struct buf *hint, const struct judge *judge,
+			  const struct policy_verdict *verdict, enum op op)
+{
+	if (judge->policy == NULL && judge->policy_error != NULL)
+		return buf_puts(hint, "hint: the policy does not load: ") < 0 ||
+				       quote_controls(hint, judge->policy_error,
+						      strlen(judge->policy_error)) <
+					       0
+			       ? -1
+			       : 0;
+	if (verdict->builtin != NULL)
+		return buf_printf(hint, "hint: %s", verdict->builtin);
+	return buf_printf(hint,
+			  "hint: no rule in %s*.conf of " POLICY_REF
+			  " allows it",
+			  op_kind_of(op) == OP_KIND_REF ? "refs/" : "branches/");
+}
+
+/* Ask the policy; on a denial record the SPEC 6 message. */
+static int judge_ask(struct judge *judge, const char *user, enum op op,
+		     const char *ref, const char *path, size_t path_len,
+		     const char *commit, struct err *err)
+{
+	struct policy_request request = {user, judge->config.owners,
+					 judge->config.nowners, ref, op, path,
+					 path_len};
+	struct policy_verdict verdict;
+	struct buf line = BUF_INIT, hint = BUF_INIT;
+	int error = -1;
+
+	if (policy_check(judge->policy, &request, &verdict, err) < 0)
+		return -1;
+	if (verdict.allowed)
+		return 0;
+	if (buf_printf(&line, "denied: %s may not %s ", user, op_name(op)) < 0)
+		goto oom;
+	if (path != NULL && (quote_path(&line, path, path_len) < 0 ||
+			     buf_puts(&line, " on ") < 0))
+		goto oom;
+	if (judge_put_ref(&line, ref) < 0 ||
+	    (commit != NULL && buf_printf(&line, " (commit %s)", commit) < 0) ||
+	    judge_put_hint(&hint, judge, &verdict, op) < 0)
+		goto oom;
+	error = judge_add(judge, &line, &hint, err);
+	goto done;
+oom:
+	err_set(err, "out of memory");
+done:
+	buf_dispose(&line);
+	buf_dispose(&hint);
+	return error;
+}
+
+static int judge_git_error(struct err *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return err_set(err, "%s: %s", what,
+		       e && e->message ? e->message : "unknown error");
+}
+
+static void judge_short(char out[13], const git_oid *id)
+{
+	git_oid_tostr(out, 13, id);
+}
+
+static int judge_tree_op(unsigned ops, const char *path, size_t path_len,
+			 void *payload)
+{
+	struct judge_charge *charge = payload;
+	unsigned bit;
+
+	for (bit = 1; bit != 0 && bit <= ops; bit <<= 1) {
+		if (!(ops & bit))
+			continue;
+		if (judge_ask(charge->judge, charge->user, (enum op)bit,
+			      charge->ref, path, path_len, charge->commit,
+			      charge->err) < 0)
+			return -1;
+		if (judge_enough(charge->judge))
+			return JUDGE_ENOUGH;
+	}
+	return 0;
+}
+
+static int judge_tree_of(git_oid *out, git_repository *repo,
+			 const git_oid *commit_id, struct err *err)
+{
+	git_commit *commit = NULL;
+
+	if (git_commit_lookup(&commit, repo, commit_id) < 0)
+		return judge_git_error(err, "cannot read commit");
+	git_oid_cpy(out, git_commit_tree_id(commit));
+	git_commit_free(commit);
+	return 0;
+}
+
+/* Charge new_tree against the trees of the base commits. */
+static int judge_compare(struct judge *judge, struct judge_charge *charge,
+			 const git_oid *new_tree, const git_oid *base_commits,
+			 size_t nbases, struct err *err)
+{
+	git_oid *trees = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (nbases > 0 && (trees = calloc(nbases, sizeof(*trees))) == NULL)
+		return err_set(err, "out of memory");
+	for (i = 0; i < nbases; i++)
+		if (judge_tree_of(&trees[i], judge->repo, &base_commits[i],
+				  err) < 0)
+			goto done;
+	rc = treediff_compare(judge->treediff, new_tree, trees, nbases,
+			      judge_tree_op, charge, err);
+	if (rc == JUDGE_ENOUGH)
+		rc = 0;
+done:
+	free(trees);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Each commit new to the ref against its own parents (SPEC 4 History). */
+static int judge_history(struct judge *judge, struct judge_charge *charge,
+			 const struct walk *walk, struct err *err)
+{
+	git_commit *commit = NULL;
+	git_oid *parents = NULL;
+	size_t i, j;
+	int error = -1;
+
+	for (i = 0; i < walk->ncommits && !judge_enough(judge); i++) {
+		size_t n;
+
+		if (git_commit_lookup(&commit, judge->repo, &walk->commits[i]) <
+		    0) {
+			judge_git_error(err, "cannot read commit");
+			goto done;
+		}
+		n = git_commit_parentcount(commit);
+		free(parents);
+		if ((parents = calloc(n ? n : 1, sizeof(*parents))) == NULL) {
+			err_set(err, "out of memory");
+			goto done;
+		}
+		for (j = 0; j < n; j++)
+			git_oid_cpy(&parents[j], git_commit_parent_id(commit, j));
+		judge_short(charge->commit, &walk->commits[i]);
+		if (judge_compare(judge, charge, git_commit_tree_id(commit),
+				  parents, n, err) < 0)
+			goto done;
+		git_commit_free(commit);
+		commit = NULL;
+	}
+	error = 0;
+done:
+	free(parents);
+	git_commit_free(commit);
+	return error;
+}
+
+static int judge_need_treediff(struct judge *judge, struct err *err)
+{
+	struct treediff_options opts = {judge->config.max_tree_entries,
+					&judge->config.deadline, 0};
+	git_odb *odb = NULL;
+	int error;
+
+	if (judge->treediff != NULL)
+		return 0;
+	if (git_repository_odb(&odb, judge->repo) < 0)
+		return judge_git_error(err, "cannot open the object database");
+	error = treediff_new(&judge->treediff, odb, &opts, err);
+	/* the treediff keeps its own reference to the odb */
+	git_odb_free(odb);
+	return error;
+}
+
+/*
+ * The tree ops of a created or updated ref outside refs/tags/: its net
+ * change and the changes of every commit new to it (SPEC 4).
+ */
+static int judge_tree(struct judge *judge, const char *user,
+		      const git_oid *old, const git_oid *new, const char *ref,
+		      struct err *err)
+{
+	struct judge_charge charge = {judge, user, ref, "", err};
+	struct walk_options wopts = {NULL, &judge->commit_budget};
+	git_object *obj = NULL, *new_commit = NULL, *old_commit = NULL;
+	struct walk walk = {0};
+	struct policy_request request = {user, judge->config.owners,
+					 judge->config.nowners, ref,
+					 OP_CREATE_FILE, "", 0};
+	git_oid new_tree;
+	bool all = false;
+	int error = -1;
+
+	if (git_object_lookup(&obj, judge->repo, new, GIT_OBJECT_ANY) < 0) {
+		judge_git_error(err, "cannot read pushed object");
+		goto done;
+	}
+	if (git_object_peel(&new_commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		error = judge_deny_text(judge, "may only point at a commit",
+					ref,
+					"refs outside refs/tags/ hold commits "
+					"(or tags of commits)",
+					err);
+		goto done;
+	}
+	/* the two app refs hold a commit object itself, never a tag (SPEC 4) */
+	if (git_object_type(obj) != GIT_OBJECT_COMMIT &&
+	    (strcmp(ref, POLICY_REF) == 0 || strcmp(ref, judge_data_ref) == 0)) {
+		error = judge_deny_text(judge, "must hold a commit, not a tag",
+					ref, "push the commit itself", err);
+		goto done;
+	}
+	if (policy_allows_all_tree_ops(judge->policy, &request, &all, err) < 0)
+		goto done;
+	if (all) {
+		error = 0;	/* the allow-all fast path (SPEC 4) */
+		goto done;
+	}
+	if (!git_oid_is_zero(old)) {
+		git_object *o = NULL;
+
+		if (git_object_lookup(&o, judge->repo, old, GIT_OBJECT_ANY) ==
+			    0 &&
+		    git_object_peel(&old_commit, o, GIT_OBJECT_COMMIT) < 0)
+			old_commit = NULL;
+		git_object_free(o);
+	}
+	if (judge->config.offline && git_oid_is_zero(old))
+		wopts.exclude_ref = ref;
+	if (judge_need_treediff(judge, err) < 0 ||
+	    walk_charges(&walk, judge->repo, git_object_id(new_commit),
+			 old_commit ? git_object_id(old_commit) : NULL, &wopts,
+			 err) < 0 ||
+	    judge_tree_of(&new_tree, judge->repo, git_object_id(new_commit),
+			  err) < 0)
+		goto done;
+	/* the net change is labelled with the new tip (SPEC 6) */
+	judge_short(charge.commit, git_object_id(new_commit));
+	if (judge_compare(judge, &charge, &new_tree, walk.bases, walk.nbases,
+			  err) < 0 ||
+	    judge_history(judge, &charge, &walk, err) < 0)
+		goto done;
+	error = 0;
+done:
+	walk_dispose(&walk);
+	git_object_free(old_commit);
+	git_object_free(new_commit);
+	git_object_free(obj);
+	return error;
+}
+
+/*
+ * A key file the push adds or changes must obey SPEC 2's rules; one that
+ * was already there is judged when it is used, not now.
+ */
+static int judge_key_files(struct judge *judge, const struct policyref *files,
+			   const git_oid *old, const char *ref,
+			   struct err *err)
+{
+	git_commit *old_commit = NULL;
+	git_tree *old_tree = NULL;
+	git_tree_entry *entry = NULL;
+	struct buf problem = BUF_INIT, text = BUF_INIT;
+	size_t i;
+	int error = -1;
+
+	if (!git_oid_is_zero(old) &&
+	    (git_commit_lookup(&old_commit, judge->repo, old) < 0 ||
+	     git_commit_tree(&old_tree, old_commit) < 0))
+		old_tree = NULL;	/* then every key file is new */
+	for (i = 0; i < files->count; i++) {
+		const struct policy_file *f = &files->files[i];
+		const char *name = f->path + 5;
+		char id[USERID_LEN + 1];
+
+		if (strncmp(f->path, "keys/", 5) != 0)
+			continue;
+		if (old_tree != NULL &&
+		    git_tree_entry_bypath(&entry, old_tree, f->path) == 0 &&
+		    git_oid_equal(git_tree_entry_id(entry),
+				  git_blob_id(files->blobs[i]))) {
+			git_tree_entry_free(entry);
+			entry = NULL;
+			continue;
+		}
+		git_tree_entry_free(entry);
+		entry = NULL;
+		if (strlen(name) != USERID_LEN + 4)
+			continue;	/* a bad name: the policy load says so */
+		memcpy(id, name, USERID_LEN);
+		id[USERID_LEN] = '\0';
+		if (judge->keys == NULL &&
+		    keyfile_checker_new(&judge->keys, err) < 0)
+			goto done;
+		buf_clear(&problem);
+		if (keyfile_check(judge->keys, id, f->data, f->len, &problem,
+				  err) < 0)
+			goto done;
+		if (problem.len == 0)
+			continue;
+		buf_clear(&text);
+		if (quote_path(&text, f->path, strlen(f->path)) < 0 ||
+		    buf_printf(&text, " %s", buf_cstr(&problem)) < 0) {
+			err_set(err, "out of memory");
+			goto done;
+		}
+		if (judge_deny_text(judge, buf_cstr(&text), ref,
+				    "a key file is one armored public key, "
+				    "named by its fingerprint (SPEC 2)",
+				    err) < 0)
+			goto done;
+	}
+	error = 0;
+done:
+	buf_dispose(&problem);
+	buf_dispose(&text);
+	git_tree_entry_free(entry);
+	git_tree_free(old_tree);
+	git_commit_free(old_commit);
+	return error;
+}
+
+/* A push to the policy must leave one that loads (SPEC 5). */
+static int judge_policy_update(struct judge *judge, const git_oid *old,
+			       const git_oid *new, const char *ref,
+			       struct err *err)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct policyref *files = NULL;
+	struct policy *next = NULL;
+	struct policy_options opts = {judge->config.match_limit};
+	struct err why = {""};
+	struct buf text = BUF_INIT;
+	int error = -1;
+
+	if (policyref_read(&files, judge->repo, new, &diags, err) < 0)
+		goto done;
+	if (policy_load(&next, files->files, files->count, &opts, &diags,
+			&why) < 0) {
+		if (buf_puts(&text, "the new policy does not load: ") < 0 ||
+		    quote_controls(&text, why.msg, strlen(why.msg)) < 0) {
+			err_set(err, "out of memory");
+			goto done;
+		}
+		error = judge_deny_text(judge, buf_cstr(&text), ref,
+					"'git acl lint' lists every problem",
+					err);
+		goto done;
+	}
+	error = judge_key_files(judge, files, old, ref, err);
+done:
+	buf_dispose(&text);
+	policy_free(next);
+	policyref_free(files);
+	diag_list_dispose(&diags);
+	return error;
+}
+
+/* SPEC 3: denied before anything else. */
+static int judge_early(struct judge *judge, bool *denied, const git_oid *old,
+		       const char *ref, struct err *err)
+{
+	git_reference *current = NULL;
+	char have[13], want[13], text[96];
+	int valid = 0, rc, error = -1;
+
+	*denied = true;
+	if (strncmp(ref, "refs/", 5) != 0 ||
+	    git_reference_name_is_valid(&valid, ref) < 0 || !valid) {
+		error = judge_deny_text(judge, "not a valid ref name", ref,
+					"see git check-ref-format", err);
+		goto done;
+	}
+	rc = git_reference_lookup(&current, judge->repo, ref);
+	if (rc < 0 && rc != GIT_ENOTFOUND) {
+		judge_git_error(err, "cannot read ref");
+		goto done;
+	}
+	if (rc == 0 && git_reference_type(current) == GIT_REFERENCE_SYMBOLIC) {
+		/* git would move the ref it points to, never judged */
+		error = judge_deny_text(judge, "is a symbolic ref", ref,
+					"push to the ref it points to", err);
+		goto done;
+	}
+	if (!judge->config.offline &&
+	    !(rc == 0 ? git_oid_equal(git_reference_target(current), old)
+		      : git_oid_is_zero(old))) {
+		judge_short(want, old);
+		if (rc == 0)
+			judge_short(have, git_reference_target(current));
+		snprintf(text, sizeof(text), "expected at %s but it is at %s",
+			 want, rc == 0 ? have : "nothing");
+		error = judge_deny_text(judge, text, ref,
+					"fetch and push again", err);
+		goto done;
+	}
+	*denied = false;
+	error = 0;
+done:
+	git_reference_free(current);
+	return error;
+}
+
+int judge_policy(struct judge *judge, const git_oid *old, const git_oid *new,
+		 struct err *err)
+{
+	return judge_policy_update(judge, old, new, POLICY_REF, err);
+}
+
+int judge_command(struct judge *judge, const char *user, const git_oid *old,
+		  const git_oid *new, const char *ref, struct err *err)
+{
+	char commit[13];
+	bool denied;
+	enum op op;
+	size_t before = judge->ndenials;
+
+	if (judge_early(judge, &denied, old, ref, err) < 0)
+		return -1;
+	if (denied)
+		return 0;
+	if (refop_classify(&op, judge->repo, old, new, ref, err) < 0)
+		return -1;
+	if (!git_oid_is_zero(new))
+		judge_short(commit, new);
+	if (judge_ask(judge, user, op, ref, NULL, 0,
+		      git_oid_is_zero(new) ? NULL : commit, err) < 0)
+		return -1;
+	if (op == OP_DELETE || judge->ndenials > before)
+		return 0;	/* no tree ops once the ref op is denied */
+	if (!refop_is_tag_ref(ref) &&
+	    judge_tree(judge, user, old, new, ref, err) < 0)
+		return -1;
+	if (strcmp(ref, POLICY_REF) == 0 && judge->ndenials == before &&
+	    judge_policy_update(judge, old, new, ref, err) < 0)
+		return -1;
+	return 0;
+}
+
+int judge_report(const struct judge *judge, FILE *out)
+{
+	size_t i, kept = judge->ndenials < judge->config.max_denials
+				 ? judge->ndenials
+				 : judge->config.max_denials;
+	const char *last_hint = NULL;
+
+	for (i = 0; i < kept; i++) {
+		const struct judge_denial *d = &judge->denials[i];
+
+		fprintf(out, "%s\n", d->line);
+		if (last_hint == NULL || strcmp(last_hint, d->hint) != 0)
+			fprintf(out, "%s\n", d->hint);
+		last_hint = d->hint;
+	}
+	if (judge->ndenials > kept)
+		fprintf(out, "denied: and %zu or more\n",
+			judge->ndenials - kept);
+	return fflush(out) == 0 ? 0 : -1;
+}

@@ -1,0 +1,706 @@
+/* pre-receive: who pushed (SPEC 2), and may they (SPEC 3-5)?  Exit 0 only
+   when every command of the push is proven allowed */
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/buf.h"
+#include "../common/err.h"
+#include "../common/quote.h"
+#include "../policy/policy.h"
+#include "../policy/userid.h"
+#include "cert.h"
+#include "judge.h"
+#include "keyfile.h"
+#include "keyring.h"
+#include "policyref.h"
+#include "settings.h"
+#include "treediff.h"
+
+/* More input than this on stdin never came from one sane push. */
+#define HOOK_STDIN_MAX (64u * 1024u * 1024u)
+
+struct hook_command {
+	git_oid old, new;
+	char *ref;
+	char *line;		/* "<old> <new> <ref>" for the multiset check */
+};
+
+struct hook {
+	git_repository *repo;
+	struct settings settings;
+	char dir[4096];				/* <common dir>/gitapps */
+	struct hook_command *commands;
+	size_t ncommands;
+	/* the policy as it was before the push (SPEC 5) */
+	bool have_policy;
+	git_oid policy_commit;
+	struct policyref *policy_files;
+	struct policy *policy;
+	char policy_error[512];
+	/* identity */
+	struct cert *cert;
+	git_oid cert_id;
+	char user[USERID_LEN + 1];
+	struct judge *judge;
+	size_t judged;
+};
+
+static int hook_git_error(struct err *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return err_set(err, "%s: %s", what,
+		       e && e->message ? e->message : "unknown error");
+}
+
+static void hook_dispose(struct hook *hook)
+{
+	size_t i;
+
+	for (i = 0; i < hook->ncommands; i++) {
+		free(hook->commands[i].ref);
+		free(hook->commands[i].line);
+	}
+	free(hook->commands);
+	judge_free(hook->judge);
+	cert_free(hook->cert);
+	policy_free(hook->policy);
+	policyref_free(hook->policy_files);
+	git_repository_free(hook->repo);
+}
+
+static int hook_read_stdin(struct buf *in, struct err *err)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0) {
+		if (in->len + n > HOOK_STDIN_MAX)
+			return err_set(err, "too many ref updates");
+		if (buf_put(in, chunk, n) < 0)
+			return err_set(err, "out of memory");
+	}
+	if (ferror(stdin))
+		return err_set(err, "cannot read the ref updates");
+	return 0;
+}
+
+/* "<old> <new> <ref>" lines from receive-pack. */
+static int hook_parse_commands(struct hook *hook, const struct buf *in,
+			       struct err *err)
+{
+	const char *p = buf_cstr(in), *end = p + in->len;
+	size_t alloc = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((nl ? nl : end) - p);
+		struct hook_command *c;
+
+		if (len < 83 || p[40] != ' ' || p[81] != ' ' ||
+		    memchr(p, '\0', len) != NULL)
+			return err_set(err, "bad ref update line from git");
+		if (hook->ncommands == alloc) {
+			size_t n = alloc ? alloc * 2 : 16;
+			struct hook_command *cs =
+				realloc(hook->commands, n * sizeof(*cs));
+
+			if (cs == NULL)
+				return err_set(err, "out of memory");
+			hook->commands = cs;
+			alloc = n;
+		}
+		c = &hook->commands[hook->ncommands];
+		memset(c, 0, sizeof(*c));
+		hook->ncommands++;
+		if (git_oid_fromstrn(&c->old, p, 40) < 0 ||
+		    git_oid_fromstrn(&c->new, p + 41, 40) < 0)
+			return err_set(err, "bad object id from git");
+		if ((c->ref = strndup(p + 82, len - 82)) == NULL ||
+		    (c->line = strndup(p, len)) == NULL)
+			return err_set(err, "out of memory");
+		p = nl ? nl + 1 : end;
+	}
+	if (hook->ncommands == 0)
+		return err_set(err, "no ref updates");
+	return 0;
+}
+
+static int hook_open(struct hook *hook, struct err *err)
+{
+	struct buf in = BUF_INIT;
+	const char *common;
+	int n, error = -1;
+
+	/* pushed objects are in the quarantine, which only the env names */
+	if (git_repository_open_ext(&hook->repo, NULL,
+				    GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
+		hook_git_error(err, "cannot open the repository");
+		goto done;
+	}
+	common = git_repository_commondir(hook->repo);
+	n = snprintf(hook->dir, sizeof(hook->dir), "%sgitapps", common);
+	if (n < 0 || (size_t)n >= sizeof(hook->dir)) {
+		err_set(err, "repository path too long");
+		goto done;
+	}
+	if (settings_read(&hook->settings, hook->repo, true, err) < 0)
+		goto done;
+	/* SPEC 4: the fast path leaves tree-entry checks to git's fsck */
+	if (!hook->settings.fsck_objects) {
+		err_set(err, "receive.fsckObjects is not true in the "
+			     "repository's config: every push is rejected "
+			     "(run 'git acl init' or set it)");
+		goto done;
+	}
+	if (hook_read_stdin(&in, err) < 0 ||
+	    hook_parse_commands(hook, &in, err) < 0)
+		goto done;
+	error = 0;
+done:
+	buf_dispose(&in);
+	return error;
+}
+
+/*
+ * The policy, resolved once (SPEC 5).  Its keys/ count even when the rule
+ * files fail to load; then every push but the owner's repair is denied
+ * with the first load error.
+ */
+static int hook_load_policy(struct hook *hook, struct err *err)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct policy_options opts = {hook->settings.match_limit};
+	struct err why = {""};
+	int rc;
+
+	rc = git_reference_name_to_id(&hook->policy_commit, hook->repo,
+				      POLICY_REF);
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc < 0)
+		return hook_git_error(err, "cannot read " POLICY_REF);
+	hook->have_policy = true;
+	rc = policyref_read(&hook->policy_files, hook->repo,
+			    &hook->policy_commit, &diags, err);
+	if (rc == 0 && policy_load(&hook->policy, hook->policy_files->files,
+				   hook->policy_files->count, &opts, &diags,
+				   &why) < 0)
+		snprintf(hook->policy_error, sizeof(hook->policy_error), "%s",
+			 why.msg);
+	diag_list_dispose(&diags);
+	return rc;
+}
+
+/* The nonce must be OK: everything else may be a replay (SPEC 2). */
+static int hook_check_nonce(struct err *err)
+{
+	const char *status = getenv("GIT_PUSH_CERT_NONCE_STATUS");
+
+	if (status == NULL || *status == '\0')
+		return err_set(err, "the server issued no nonce "
+				    "(receive.certNonceSeed is not set): "
+				    "ask the admin to run 'git acl init'");
+	if (strcmp(status, "OK") == 0)
+		return 0;
+	if (strcmp(status, "SLOP") == 0)
+		return err_set(err, "the push certificate's nonce is too old "
+				    "(SLOP): push again");
+	return err_set(err, "the push certificate's nonce is %.16s, not OK: "
+			    "push again with 'git push --signed'",
+		       status);
+}
+
+static int hook_line_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* SPEC 2: stdin's commands, as a multiset, equal the certificate's. */
+static int hook_check_coverage(struct hook *hook, struct err *err)
+{
+	char **have = NULL, **want = NULL;
+	size_t i, n = hook->ncommands;
+	int error = -1;
+
+	if (hook->cert->ncommands != n)
+		goto mismatch;
+	if ((have = calloc(n, sizeof(*have))) == NULL ||
+	    (want = calloc(n, sizeof(*want))) == NULL) {
+		err_set(err, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		const struct cert_command *c = &hook->cert->commands[i];
+		struct buf line = BUF_INIT;
+
+		have[i] = hook->commands[i].line;
+		if (buf_printf(&line, "%s %s %s", c->old_hex, c->new_hex,
+			       c->ref) < 0 ||
+		    (want[i] = buf_detach(&line)) == NULL) {
+			buf_dispose(&line);
+			err_set(err, "out of memory");
+			goto done;
+		}
+	}
+	qsort(have, n, sizeof(*have), hook_line_cmp);
+	qsort(want, n, sizeof(*want), hook_line_cmp);
+	for (i = 0; i < n; i++)
+		if (strcmp(have[i], want[i]) != 0)
+			goto mismatch;
+	error = 0;
+	goto done;
+mismatch:
+	err_set(err, "the push certificate does not cover this push: "
+		     "push again with 'git push --signed'");
+done:
+	if (want != NULL)
+		for (i = 0; i < n; i++)
+			free(want[i]);
+	free(want);
+	free(have);
+	return error;
+}
+
+static int hook_read_cert(struct hook *hook, struct err *err)
+{
+	const char *hex = getenv("GIT_PUSH_CERT");
+	git_blob *blob = NULL;
+	int error = -1;
+
+	if (hex == NULL || *hex == '\0') {
+		err_set(err, "unsigned push: push with 'git push --signed' "
+			     "(register your key first: see 'man git-acl')");
+		goto done;
+	}
+	if (git_oid_fromstr(&hook->cert_id, hex) < 0 ||
+	    git_blob_lookup(&blob, hook->repo, &hook->cert_id) < 0) {
+		hook_git_error(err, "cannot read the push certificate");
+		goto done;
+	}
+	if (git_blob_rawsize(blob) > CERT_MAX) {
+		err_set(err, "push certificate larger than %u bytes",
+			CERT_MAX);
+		goto done;
+	}
+	if (cert_parse(&hook->cert, git_blob_rawcontent(blob),
+		       (size_t)git_blob_rawsize(blob), err) < 0) {
+		struct err why = *err;
+
+		err_set(err, "bad push certificate: %s", why.msg);
+		goto done;
+	}
+	error = 0;
+done:
+	git_blob_free(blob);
+	return error;
+}
+
+/* The key files of a policy commit, as keyring candidates. */
+struct hook_keys {
+	struct keyring_key *keys;
+	char (*ids)[USERID_LEN + 1];
+	char (*blobs)[GIT_OID_HEXSZ + 1];
+	size_t n;
+};
+
+static void hook_keys_dispose(struct hook_keys *keys)
+{
+	free(keys->keys);
+	free(keys->ids);
+	free(keys->blobs);
+	memset(keys, 0, sizeof(*keys));
+}
+
+/* only: when not NULL, the one key file to take; cache: blob ids kept */
+static int hook_keys_of(struct hook_keys *out, const struct policyref *files,
+			const char *only, bool cache, struct err *err)
+{
+	size_t i, n = files->count ? files->count : 1;
+
+	memset(out, 0, sizeof(*out));
+	if ((out->keys = calloc(n, sizeof(*out->keys))) == NULL ||
+	    (out->ids = calloc(n, sizeof(*out->ids))) == NULL ||
+	    (out->blobs = calloc(n, sizeof(*out->blobs))) == NULL) {
+		hook_keys_dispose(out);
+		return err_set(err, "out of memory");
+	}
+	for (i = 0; i < files->count; i++) {
+		const char *path = files->files[i].path;
+		struct keyring_key *k = &out->keys[out->n];
+
+		if (strncmp(path, "keys/", 5) != 0 ||
+		    strlen(path) != 5 + USERID_LEN + 4 ||
+		    strcmp(path + 5 + USERID_LEN, ".asc") != 0 ||
+		    !userid_is_valid(path + 5, USERID_LEN) ||
+		    (only != NULL && strcmp(path, only) != 0))
+			continue;
+		memcpy(out->ids[out->n], path + 5, USERID_LEN);
+		git_oid_tostr(out->blobs[out->n], GIT_OID_HEXSZ + 1,
+			      git_blob_id(files->blobs[i]));
+		k->id = out->ids[out->n];
+		k->blob_id = cache ? out->blobs[out->n] : NULL;
+		k->data = files->files[i].data;
+		k->len = files->files[i].len;
+		out->n++;
+	}
+	return 0;
+}
+
+static int hook_verify(struct hook *hook, enum keyring_result *result,
+		       const struct policyref *files, const char *only,
+		       bool cache, struct err *err)
+{
+	struct keyring_signature sig = {
+		hook->cert->issuer_fpr,	     hook->cert->issuer_keyid,
+		hook->cert->payload,	     hook->cert->payload_len,
+		(const char *)hook->cert->sig_packet,
+		hook->cert->sig_packet_len,
+	};
+	struct keyring_options opts = {NULL, NULL};
+	struct hook_keys keys;
+	char cache_dir[4200];
+	int error;
+
+	snprintf(cache_dir, sizeof(cache_dir), "%s/keyrings", hook->dir);
+	/* a key from a push not yet accepted never enters a cache */
+	opts.cache_dir = cache ? cache_dir : NULL;
+	if (hook_keys_of(&keys, files, only, cache, err) < 0)
+		return -1;
+	error = keyring_identify(result, hook->user, keys.keys, keys.n, &sig,
+				 &opts, err);
+	hook_keys_dispose(&keys);
+	return error;
+}
+
+/* Collects the net change of a registration (SPEC 2). */
+struct hook_net {
+	size_t ops;		/* how many (op, path) pairs */
+	bool only_key;		/* every one of them is allowed here */
+	char key_path[5 + USERID_LEN + 4 + 1];
+};
+
+static int hook_collect_net(unsigned ops, const char *path, size_t len,
+			    void *payload)
+{
+	struct hook_net *net = payload;
+
+	net->ops++;
+	if (ops == OP_CREATE_DIRECTORY && len == 4 &&
+	    memcmp(path, "keys", 4) == 0)
+		return 0;
+	if (ops == OP_CREATE_FILE && net->key_path[0] == '\0' &&
+	    len == sizeof(net->key_path) - 1 && memcmp(path, "keys/", 5) == 0 &&
+	    userid_is_valid(path + 5, USERID_LEN) &&
+	    memcmp(path + 5 + USERID_LEN, ".asc", 4) == 0) {
+		memcpy(net->key_path, path, len);
+		net->key_path[len] = '\0';
+		return 0;
+	}
+	net->only_key = false;
+	return 0;
+}
+
+static int hook_tree_id(git_oid *out, git_repository *repo,
+			const git_oid *commit_id, struct err *err)
+{
+	git_commit *commit = NULL;
+
+	if (git_commit_lookup(&commit, repo, commit_id) < 0)
+		return hook_git_error(err, "cannot read commit");
+	git_oid_cpy(out, git_commit_tree_id(commit));
+	git_commit_free(commit);
+	return 0;
+}
+
+/*
+ * The key file a registration or a first policy brings, read from the
+ * pushed commit; "" in path_out when the push is no such thing.
+ */
+static int hook_pushed_key(struct hook *hook, char *path_out, size_t size,
+			   struct policyref **files, struct err *err)
+{
+	const struct hook_command *c = &hook->commands[0];
+	struct treediff_options topts = {16, NULL, 0};
+	struct hook_net net = {0, true, ""};
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct treediff *td = NULL;
+	git_odb *odb = NULL;
+	git_oid old_tree, new_tree;
+	int error = -1;
+
+	path_out[0] = '\0';
+	*files = NULL;
+	/* its only command updates (or first creates) the policy ref */
+	if (hook->ncommands != 1 || strcmp(c->ref, POLICY_REF) != 0 ||
+	    git_oid_is_zero(&c->new) ||
+	    git_oid_is_zero(&c->old) != !hook->have_policy)
+		return 0;
+	if (hook->have_policy) {
+		if (git_repository_odb(&odb, hook->repo) < 0) {
+			hook_git_error(err, "cannot open the object database");
+			goto done;
+		}
+		if (hook_tree_id(&old_tree, hook->repo, &c->old, err) < 0 ||
+		    hook_tree_id(&new_tree, hook->repo, &c->new, err) < 0 ||
+		    treediff_new(&td, odb, &topts, err) < 0)
+			goto done;
+		/* its net change creates keys/<ID>.asc and nothing else */
+		if (treediff_compare(td, &new_tree, &old_tree, 1,
+				     hook_collect_net, &net, err) < 0) {
+			error = 0;	/* too big to be a registration */
+			goto done;
+		}
+		if (!net.only_key || net.key_path[0] == '\0') {
+			error = 0;
+			goto done;
+		}
+	}
+	if (policyref_read(files, hook->repo, &c->new, &diags, err) < 0)
+		goto done;
+	snprintf(path_out, size, "%s", net.key_path);
+	error = 0;
+done:
+	diag_list_dispose(&diags);
+	treediff_free(td);
+	git_odb_free(odb);
+	return error;
+}
+
+static const char *hook_keyring_problem(enum keyring_result result)
+{
+	switch (result) {
+	case KEYRING_UNKNOWN_KEY:
+		return "no key in " POLICY_REF " made this signature: "
+		       "register your key with 'git acl keys add' and push "
+		       POLICY_REF;
+	case KEYRING_BAD_SIGNATURE:
+		return "the push certificate's signature does not verify: "
+		       "push again with 'git push --signed'";
+	case KEYRING_AMBIGUOUS:
+		return "the push certificate's signature verifies under more "
+		       "than one key file: ask an owner to remove the copy";
+	default:
+		return "the pusher is not identified";
+	}
+}
+
+static bool hook_is_owner(const struct hook *hook, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < hook->settings.nowners; i++)
+		if (strcmp(hook->settings.owners[i], id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * SPEC 2: the pusher is the one key file of the current policy under
+ * which the certificate verifies; failing that, a registration or (with
+ * no policy at all) an owner's first policy, whose key comes in the push.
+ */
+static int hook_identify(struct hook *hook, struct err *err)
+{
+	enum keyring_result result = KEYRING_UNKNOWN_KEY;
+	struct policyref *pushed = NULL;
+	char key_path[64];
+	int error = -1;
+
+	if (hook_read_cert(hook, err) < 0 || hook_check_nonce(err) < 0 ||
+	    hook_check_coverage(hook, err) < 0)
+		goto done;
+	if (hook->have_policy &&
+	    hook_verify(hook, &result, hook->policy_files, NULL, true, err) < 0)
+		goto done;
+	if (result == KEYRING_IDENTIFIED) {
+		error = 0;
+		goto done;
+	}
+	if (result == KEYRING_AMBIGUOUS) {
+		err_set(err, "%s", hook_keyring_problem(result));
+		goto done;
+	}
+	if (hook_pushed_key(hook, key_path, sizeof(key_path), &pushed, err) <
+	    0)
+		goto done;
+	if (pushed == NULL) {
+		err_set(err, "%s",
+			hook->have_policy
+				? hook_keyring_problem(result)
+				: "there is no " POLICY_REF " yet: only an "
+				  "owner may create it, with their key in it");
+		goto done;
+	}
+	if (hook_verify(hook, &result, pushed,
+			hook->have_policy ? key_path : NULL, false, err) < 0)
+		goto done;
+	if (result != KEYRING_IDENTIFIED) {
+		err_set(err, "%s", hook_keyring_problem(result));
+		goto done;
+	}
+	if (!hook->have_policy && !hook_is_owner(hook, hook->user)) {
+		err_set(err, "there is no " POLICY_REF " yet: only an owner "
+			     "may create it (gitapps.owner)");
+		goto done;
+	}
+	error = 0;
+done:
+	policyref_free(pushed);
+	return error;
+}
+
+static int hook_judge(struct hook *hook, struct err *err)
+{
+	struct judge_config config = {0};
+	size_t i;
+
+	config.owners = hook->settings.owner_ptrs;
+	config.nowners = hook->settings.nowners;
+	config.max_commits = hook->settings.max_commits;
+	config.max_tree_entries = hook->settings.max_tree_entries;
+	config.max_denials = hook->settings.max_denials;
+	config.match_limit = hook->settings.match_limit;
+	clock_gettime(CLOCK_MONOTONIC, &config.deadline);
+	config.deadline.tv_sec += hook->settings.timeout;
+	if (judge_new(&hook->judge, hook->repo, hook->policy,
+		      hook->policy_error[0] ? hook->policy_error : NULL,
+		      &config, err) < 0)
+		return -1;
+	if (!hook->have_policy) {
+		/* the owner's first policy: nothing to judge it by but itself */
+		const struct hook_command *c = &hook->commands[0];
+
+		if (judge_policy(hook->judge, &c->old, &c->new, err) < 0)
+			return -1;
+		hook->judged = 1;
+		return 0;
+	}
+	for (i = 0; i < hook->ncommands; i++) {
+		const struct hook_command *c = &hook->commands[i];
+
+		if (judge_command(hook->judge, hook->user, &c->old, &c->new,
+				  c->ref, err) < 0)
+			return -1;
+		hook->judged++;
+	}
+	return 0;
+}
+
+static int hook_mkdir(const char *path, struct err *err)
+{
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return err_set(err, "cannot create '%s': %s", path,
+			       strerror(errno));
+	return 0;
+}
+
+/* Forget accepted certificates older than max(2 x slop, 60 s) (SPEC 2). */
+static void hook_expire_records(const char *dir, unsigned slop)
+{
+	time_t keep = 2 * (time_t)slop > 60 ? 2 * (time_t)slop : 60;
+	time_t now = time(NULL);
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (e->d_name[0] == '.' ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (now - st.st_mtime > keep)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+/*
+ * A nonce is valid for every session within its window, so remember each
+ * accepted certificate and never accept it twice (SPEC 2).  The record is
+ * made last, after every other check.
+ */
+static int hook_record_cert(struct hook *hook, struct err *err)
+{
+	char dir[4300], path[4400], hex[GIT_OID_HEXSZ + 1];
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s/accepted-certs", hook->dir);
+	if (hook_mkdir(hook->dir, err) < 0 || hook_mkdir(dir, err) < 0)
+		return -1;
+	hook_expire_records(dir, hook->settings.nonce_slop);
+	snprintf(path, sizeof(path), "%s/%s", dir,
+		 git_oid_tostr(hex, sizeof(hex), &hook->cert_id));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0 && errno == EEXIST)
+		return err_set(err, "this push certificate was already "
+				    "used: push again with 'git push "
+				    "--signed'");
+	if (fd < 0)
+		return err_set(err, "cannot record the push certificate: %s",
+			       strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static void hook_print_error(const struct err *err)
+{
+	struct buf line = BUF_INIT;
+
+	if (buf_puts(&line, "error: ") == 0 &&
+	    quote_controls(&line, err->msg, strlen(err->msg)) == 0)
+		fprintf(stderr, "%s\n", buf_cstr(&line));
+	else
+		fputs("error: out of memory\n", stderr);
+	buf_dispose(&line);
+}
+
+int main(void)
+{
+	struct hook hook;
+	struct err err = {""};
+	int status = 1;	/* reject unless proven otherwise */
+
+	memset(&hook, 0, sizeof(hook));
+	if (git_libgit2_init() < 0) {
+		fputs("error: cannot initialize libgit2\n", stderr);
+		return 1;
+	}
+	if (hook_open(&hook, &err) < 0 || hook_load_policy(&hook, &err) < 0 ||
+	    hook_identify(&hook, &err) < 0) {
+		hook_print_error(&err);
+		goto done;
+	}
+	/* a hard stop beyond the deadline the checks watch themselves */
+	alarm(hook.settings.timeout + 5);
+	if (hook_judge(&hook, &err) < 0) {
+		hook_print_error(&err);
+		goto done;
+	}
+	if (judge_denials(hook.judge) > 0) {
+		judge_report(hook.judge, stderr);
+		goto done;
+	}
+	if (hook.judged != (hook.have_policy ? hook.ncommands : 1) ||
+	    hook_record_cert(&hook, &err) < 0) {
+		hook_print_error(&err);
+		goto done;
+	}
+	status = 0;
+done:
+	hook_dispose(&hook);
+	git_libgit2_shutdown();
+	return status;
+}

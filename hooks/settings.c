@@ -1,0 +1,112 @@
+/* settings: the gitapps.* and receive.* settings, from $GIT_DIR/config only */
+#include "settings.h"
+
+#include <string.h>
+
+#include "../common/buf.h"
+#include "../policy/match.h"
+#include "../policy/userid.h"
+#include "judge.h"
+
+static int settings_git_error(struct err *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return err_set(err, "%s: %s", what,
+		       e && e->message ? e->message : "unknown error");
+}
+
+static int settings_number(int64_t *out, git_config *cfg, const char *name,
+			   int64_t fallback, int64_t max, struct err *err)
+{
+	int rc = git_config_get_int64(out, cfg, name);
+
+	if (rc == GIT_ENOTFOUND) {
+		*out = fallback;
+		return 0;
+	}
+	if (rc < 0 || *out < 0 || *out > max)
+		return err_set(err, "bad value for '%s' in the repository's "
+				    "config", name);
+	return 0;
+}
+
+static int settings_add_owner(const git_config_entry *entry, void *payload)
+{
+	struct settings *s = payload;
+
+	if (s->nowners == SETTINGS_MAX_OWNERS ||
+	    !userid_is_valid(entry->value, strlen(entry->value)))
+		return -1;
+	memcpy(s->owners[s->nowners], entry->value, 41);
+	s->owner_ptrs[s->nowners] = s->owners[s->nowners];
+	s->nowners++;
+	return 0;
+}
+
+int settings_read(struct settings *out, git_repository *repo,
+		  bool require_owner, struct err *err)
+{
+	struct buf path = BUF_INIT;
+	git_config *cfg = NULL;
+	int64_t n;
+	int rc, flag = 0, error = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (buf_printf(&path, "%sconfig", git_repository_commondir(repo)) < 0) {
+		err_set(err, "out of memory");
+		goto done;
+	}
+	if (git_config_open_ondisk(&cfg, buf_cstr(&path)) < 0) {
+		settings_git_error(err, "cannot read the repository's config");
+		goto done;
+	}
+	rc = git_config_get_multivar_foreach(cfg, "gitapps.owner", NULL,
+					     settings_add_owner, out);
+	if (rc < 0 && rc != GIT_ENOTFOUND) {
+		err_set(err, "gitapps.owner: every value must be one user id "
+			     "(40 upper-case hex digits), at most %d of them",
+			SETTINGS_MAX_OWNERS);
+		goto done;
+	}
+	if (require_owner && out->nowners == 0) {
+		err_set(err, "gitapps.owner is not set in the repository's "
+			     "config");
+		goto done;
+	}
+	if (settings_number(&n, cfg, "gitapps.maxCommits",
+			    JUDGE_DEFAULT_MAX_COMMITS, INT64_MAX, err) < 0)
+		goto done;
+	out->max_commits = (size_t)n;
+	if (settings_number(&n, cfg, "gitapps.maxTreeEntries",
+			    JUDGE_DEFAULT_MAX_TREE_ENTRIES, INT64_MAX, err) < 0)
+		goto done;
+	out->max_tree_entries = (size_t)n;
+	if (settings_number(&n, cfg, "gitapps.timeout", JUDGE_DEFAULT_TIMEOUT,
+			    86400, err) < 0)
+		goto done;
+	out->timeout = (unsigned)n;
+	if (settings_number(&n, cfg, "gitapps.regexMatchLimit",
+			    MATCH_DEFAULT_LIMIT, UINT32_MAX, err) < 0)
+		goto done;
+	out->match_limit = (uint32_t)n;
+	if (settings_number(&n, cfg, "gitapps.maxDenials",
+			    JUDGE_DEFAULT_MAX_DENIALS, 100000, err) < 0)
+		goto done;
+	out->max_denials = (size_t)n;
+	if (settings_number(&n, cfg, "receive.certNonceSlop", 0, 86400, err) <
+	    0)
+		goto done;
+	out->nonce_slop = (unsigned)n;
+	rc = git_config_get_bool(&flag, cfg, "receive.fsckObjects");
+	if (rc < 0 && rc != GIT_ENOTFOUND) {
+		err_set(err, "bad value for 'receive.fsckObjects'");
+		goto done;
+	}
+	out->fsck_objects = rc == 0 && flag;
+	error = 0;
+done:
+	git_config_free(cfg);
+	buf_dispose(&path);
+	return error;
+}
