@@ -14,6 +14,7 @@ struct acl_subcommand {
 
 static const struct acl_subcommand acl_subcommands[] = {
 	{"init", cmd_acl_init, "make a bare repository a gitapps server"},
+	{"keys", cmd_acl_keys, "add a key to the policy, or list its keys"},
 	{"lint", cmd_acl_lint, "check a policy and report every problem"},
 	{"check", cmd_acl_check, "judge one ref update as the hook would"},
 	{"explain", cmd_acl_explain, "say which rule allows an op, or why none"},

@@ -7,5 +7,6 @@ int cmd_acl_lint(int argc, char **argv);
 int cmd_acl_init(int argc, char **argv);
 int cmd_acl_check(int argc, char **argv);
 int cmd_acl_explain(int argc, char **argv);
+int cmd_acl_keys(int argc, char **argv);
 
 #endif

@@ -147,7 +147,7 @@ static int init_check_key(struct init_owner *owner, const char *what,
 	if (problem.len == 0) {
 		memcpy(owner->id, info.fprs[0], sizeof(owner->id));
 		if (keyfile_check(checker, owner->id, owner->key.ptr,
-				  owner->key.len, &problem, &err) < 0) {
+				  owner->key.len, &problem, NULL, &err) < 0) {
 			cli_fatal("%s", err.msg);
 			goto done;
 		}
@@ -280,9 +280,22 @@ static int init_open(git_repository **repo, const char *path)
 	return 0;
 }
 
-static int init_install_hook(git_repository *repo)
+/* The installed hook: found beside our own executable, never compiled in. */
+static int init_find_hook(char target[PATH_MAX])
 {
-	char hook[PATH_MAX], link[PATH_MAX + 32], target[PATH_MAX];
+	char hook[PATH_MAX];
+
+	if (init_beside_exe(hook, sizeof(hook),
+			    "../libexec/gitapps/pre-receive") < 0 ||
+	    realpath(hook, target) == NULL || access(target, X_OK) != 0)
+		return cli_fatal("cannot find the pre-receive hook next to "
+				 "git-acl (../libexec/gitapps/pre-receive)");
+	return 0;
+}
+
+static int init_install_hook(git_repository *repo, const char *target)
+{
+	char link[PATH_MAX + 32];
 	git_config *cfg = NULL;
 	git_buf value = GIT_BUF_INIT;
 	struct stat st;
@@ -298,11 +311,6 @@ static int init_install_hook(git_repository *repo)
 	if (rc == 0)
 		return cli_fatal("core.hooksPath is set: git would not run "
 				 "the hook in hooks/; unset it first");
-	if (init_beside_exe(hook, sizeof(hook),
-			    "../libexec/gitapps/pre-receive") < 0 ||
-	    realpath(hook, target) == NULL || access(target, X_OK) != 0)
-		return cli_fatal("cannot find the pre-receive hook next to "
-				 "git-acl (../libexec/gitapps/pre-receive)");
 	snprintf(link, sizeof(link), "%shooks", git_repository_path(repo));
 	if (mkdir(link, 0755) < 0 && errno != EEXIST)
 		return cli_fatal("cannot create '%s': %s", link,
@@ -496,6 +504,7 @@ int cmd_acl_init(int argc, char **argv)
 {
 	struct init_owner *owners = NULL;
 	git_repository *repo = NULL;
+	char hook[PATH_MAX];
 	const char *path = ".";
 	size_t nowners = 0, i;
 	int nargs, status;
@@ -509,9 +518,11 @@ int cmd_acl_init(int argc, char **argv)
 	}
 	if (nargs == 1)
 		path = argv[0];
+	/* everything that can be checked first is, before anything is made */
 	if ((status = init_owner_list(&owners, &nowners)) != 0 ||
+	    (status = init_find_hook(hook)) != 0 ||
 	    (status = init_open(&repo, path)) != 0 ||
-	    (status = init_install_hook(repo)) != 0 ||
+	    (status = init_install_hook(repo, hook)) != 0 ||
 	    (status = init_configure(repo, owners, nowners)) != 0 ||
 	    (status = init_policy(repo, owners, nowners)) != 0)
 		goto done;

@@ -67,7 +67,7 @@ static int lint_key_files(const struct policyref *files,
 		id[USERID_LEN] = '\0';
 		buf_clear(&problem);
 		if (keyfile_check(checker, id, f->data, f->len, &problem,
-				  err) < 0)
+				  NULL, err) < 0)
 			goto done;
 		if (problem.len > 0 &&
 		    diag_add(diags, DIAG_WARNING, f->path, 0,

@@ -226,8 +226,10 @@ int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
 /* What gpg says about the one key: its fingerprint and its state. */
 static int keyfile_check_key(struct keyfile_checker *checker, const char *id,
 			     const char *armored, size_t len,
-			     struct buf *problem, struct err *err)
+			     struct buf *problem, struct buf *uids,
+			     struct err *err)
 {
+	gpgme_user_id_t uid;
 	gpgme_data_t data = NULL;
 	gpgme_key_t key = NULL, extra = NULL;
 	gpgme_error_t gerr;
@@ -258,6 +260,12 @@ static int keyfile_check_key(struct keyfile_checker *checker, const char *id,
 		keyfile_gpg_error(err, "cannot list key", gerr);
 		goto done;
 	}
+	/* names are the key's own claims: listed, never trusted */
+	for (uid = key->uids; uids != NULL && uid != NULL; uid = uid->next)
+		if (uid->uid != NULL &&
+		    buf_printf(uids, "%s%s", uids->len ? "\n" : "", uid->uid) <
+			    0)
+			goto done;
 	if (key->subkeys == NULL || key->subkeys->fpr == NULL ||
 	    strcasecmp(key->subkeys->fpr, id) != 0)
 		error = buf_printf(problem,
@@ -287,7 +295,7 @@ done:
 
 int keyfile_check(struct keyfile_checker *checker, const char *id,
 		  const char *data, size_t len, struct buf *problem,
-		  struct err *err)
+		  struct buf *uids, struct err *err)
 {
 	struct keyfile_info info;
 	size_t before = problem->len;
@@ -302,5 +310,5 @@ int keyfile_check(struct keyfile_checker *checker, const char *id,
 				  info.fprs[0], id) < 0
 			       ? err_set(err, "out of memory")
 			       : 0;
-	return keyfile_check_key(checker, id, data, len, problem, err);
+	return keyfile_check_key(checker, id, data, len, problem, uids, err);
 }

@@ -52,6 +52,9 @@ void keyfile_checker_free(struct keyfile_checker *checker);
  * its form (keyfile_parse()); its primary fingerprint is id; and gpg says
  * it can identify someone now (not revoked, not expired, able to sign).
  *
+ * When uids is not NULL, the key's user ids (names and emails: unverified
+ * claims) are appended to it, one a line, as gpg reads them.
+ *
  * Returns 0 with problem left empty when the file is good, 0 with a
  * one-line description appended to problem when it is not, or -1 with err
  * set when the check itself failed (gpg missing, no memory): never read
@@ -59,6 +62,6 @@ void keyfile_checker_free(struct keyfile_checker *checker);
  */
 int keyfile_check(struct keyfile_checker *checker, const char *id,
 		  const char *data, size_t len, struct buf *problem,
-		  struct err *err);
+		  struct buf *uids, struct err *err);
 
 #endif
