@@ -446,7 +446,7 @@ static int judge_key_files(struct judge *judge, const struct policyref *files,
 			goto done;
 		buf_clear(&problem);
 		if (keyfile_check(judge->keys, id, f->data, f->len, &problem,
-				  err) < 0)
+				  NULL, err) < 0)
 			goto done;
 		if (problem.len == 0)
 			continue;
