@@ -101,8 +101,12 @@ static bool judge_enough(const struct judge *judge)
 static int judge_add(struct judge *judge, struct buf *line, struct buf *hint,
 		     struct err *err)
 {
-	size_t n = judge->ndenials;
+	size_t n = judge->ndenials, i;
 
+	/* the net change and a commit often charge the very same op */
+	for (i = 0; i < n && i < judge->config.max_denials; i++)
+		if (strcmp(judge->denials[i].line, buf_cstr(line)) == 0)
+			return 0;
 	if (n < judge->config.max_denials) {
 		struct judge_denial *d;
 
