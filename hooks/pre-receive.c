@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <dirent.h>
+#include <nettle/sha2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -627,21 +628,48 @@ static void hook_expire_records(const char *dir, unsigned slop)
 }
 
 /*
+ * The record's name: SHA-256 of the signed payload.  Not the certificate's
+ * blob id, as SPEC 2 has it: the pusher chooses the blob, and the same
+ * signature re-armored (a Comment: header, another packet header format,
+ * no checksum line) is a new blob that verifies just as well.  The payload
+ * holds the nonce, the pusher's timestamp and the commands, and only the
+ * signer can make another one (docs/design.md).
+ */
+static void hook_record_name(char out[2 * SHA256_DIGEST_SIZE + 1],
+			     const struct cert *cert)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	struct sha256_ctx ctx;
+	size_t i;
+
+	sha256_init(&ctx);
+	sha256_update(&ctx, cert->payload_len,
+		      (const uint8_t *)cert->payload);
+	sha256_digest(&ctx, sizeof(digest), digest);
+	for (i = 0; i < sizeof(digest); i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[2 * SHA256_DIGEST_SIZE] = '\0';
+}
+
+/*
  * A nonce is valid for every session within its window, so remember each
  * accepted certificate and never accept it twice (SPEC 2).  The record is
- * made last, after every other check.
+ * made last, after every other check, in the repository's own directory.
  */
 static int hook_record_cert(struct hook *hook, struct err *err)
 {
-	char dir[4300], path[4400], hex[GIT_OID_HEXSZ + 1];
+	char dir[4300], path[4400], name[2 * SHA256_DIGEST_SIZE + 1];
 	int fd;
 
 	snprintf(dir, sizeof(dir), "%s/accepted-certs", hook->dir);
 	if (hook_mkdir(hook->dir, err) < 0 || hook_mkdir(dir, err) < 0)
 		return -1;
 	hook_expire_records(dir, hook->settings.nonce_slop);
-	snprintf(path, sizeof(path), "%s/%s", dir,
-		 git_oid_tostr(hex, sizeof(hex), &hook->cert_id));
+	hook_record_name(name, hook->cert);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		  0600);
 	if (fd < 0 && errno == EEXIST)
