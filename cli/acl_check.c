@@ -3,6 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/buf.h"
+#include "../common/quote.h"
 #include "../hooks/judge.h"
 #include "../policy/userid.h"
 #include "acl.h"
@@ -50,6 +52,7 @@ int cmd_acl_check(int argc, char **argv)
 	struct judge *judge = NULL;
 	struct err err = {""};
 	git_oid old, new;
+	char ref[4096];
 	int nargs, status;
 
 	if ((status = cli_parse(&check_command, argc, argv, &nargs)) >= 0)
@@ -73,6 +76,9 @@ int cmd_acl_check(int argc, char **argv)
 		cli_fatal("cannot resolve '%s' or '%s'", argv[0], argv[1]);
 		goto done;
 	}
+	/* like git, take "heads/main" and "refs/heads/main" alike */
+	snprintf(ref, sizeof(ref), "%s%s",
+		 strncmp(argv[2], "refs/", 5) == 0 ? "" : "refs/", argv[2]);
 	config.owners = load.owners;
 	config.nowners = load.nowners;
 	config.max_commits = load.settings.max_commits;
@@ -85,8 +91,14 @@ int cmd_acl_check(int argc, char **argv)
 	if (judge_new(&judge, load.repo, load.policy,
 		      load.policy_error[0] ? load.policy_error : NULL, &config,
 		      &err) < 0 ||
-	    judge_command(judge, check_as, &old, &new, argv[2], &err) < 0) {
-		printf("error: %s\n", err.msg);
+	    judge_command(judge, check_as, &old, &new, ref, &err) < 0) {
+		struct buf line = BUF_INIT;
+
+		/* as the hook prints it: nothing of the push raw */
+		if (buf_puts(&line, "error: ") == 0 &&
+		    quote_controls(&line, err.msg, strlen(err.msg)) == 0)
+			printf("%s\n", buf_cstr(&line));
+		buf_dispose(&line);
 		goto done;
 	}
 	judge_report(judge, stdout);

@@ -33,13 +33,19 @@ static int explain_op(enum op *out, const char *name, bool tree)
 	struct err err;
 
 	if (op_parse(&mask, name, strlen(name),
-		     tree ? OP_KIND_TREE : OP_KIND_REF, &err) < 0 ||
-	    strcmp(op_name((enum op)mask), "?") == 0) {
-		fprintf(stderr, "error: %s (one %s op)\n",
-			strcmp(op_name((enum op)mask), "?") == 0 && mask
-				? "an alias names several ops"
-				: err.msg,
-			tree ? "tree" : "ref");
+		     tree ? OP_KIND_TREE : OP_KIND_REF, &err) < 0) {
+		if (op_parse(&mask, name, strlen(name),
+			     tree ? OP_KIND_REF : OP_KIND_TREE, &err) == 0)
+			fprintf(stderr, "error: '%s' is a %s op: %s\n", name,
+				tree ? "ref" : "tree",
+				tree ? "give no <path>" : "give a <path>");
+		else
+			fprintf(stderr, "error: %s\n", err.msg);
+		return -1;
+	}
+	if (strcmp(op_name((enum op)mask), "?") == 0) {
+		fprintf(stderr, "error: '%s' names several ops: ask for one\n",
+			name);
 		return -1;
 	}
 	*out = (enum op)mask;

@@ -339,6 +339,18 @@ static int init_install_hook(git_repository *repo, const char *target)
 	return 0;
 }
 
+/* git config <how> gitapps.owner [<value>] in the repository; its status */
+static int init_git_config(git_repository *repo, const char *how,
+			   const char *value)
+{
+	char *argv[] = {"git",		"--git-dir",	   NULL, "config",
+			(char *)how,	"gitapps.owner", (char *)value,
+			NULL};
+
+	argv[2] = (char *)git_repository_path(repo);
+	return init_run_git(argv);
+}
+
 static int init_configure(git_repository *repo, const struct init_owner *owners,
 			  size_t n)
 {
@@ -346,7 +358,7 @@ static int init_configure(git_repository *repo, const struct init_owner *owners,
 	char hex[65];
 	git_config *cfg = NULL, *local = NULL;
 	size_t i;
-	int status = CLI_EXIT_FATAL;
+	int rc, status = CLI_EXIT_FATAL;
 
 	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
 		cli_fatal("cannot get random bytes for the nonce seed");
@@ -359,14 +371,21 @@ static int init_configure(git_repository *repo, const struct init_owner *owners,
 		init_git_error("cannot open the repository's config");
 		goto done;
 	}
-	/* a fresh seed also on a copied repository: old nonces die */
-	git_config_delete_multivar(local, "gitapps.owner", ".*");
+	/*
+	 * Multi-valued gitapps.owner through git itself: libgit2 1.5 leaks
+	 * its regex match data in delete_multivar and set_multivar.
+	 */
+	rc = init_git_config(repo, "--unset-all", NULL);
+	if (rc != 0 && rc != 5) {	/* 5: there was none */
+		cli_fatal("cannot reset gitapps.owner");
+		goto done;
+	}
 	for (i = 0; i < n; i++)
-		if (git_config_set_multivar(local, "gitapps.owner", "^$",
-					    owners[i].id) < 0) {
-			init_git_error("cannot set gitapps.owner");
+		if (init_git_config(repo, "--add", owners[i].id) != 0) {
+			cli_fatal("cannot set gitapps.owner");
 			goto done;
 		}
+	/* a fresh seed also on a copied repository: old nonces die */
 	if (git_config_set_string(local, "receive.certNonceSeed", hex) < 0 ||
 	    git_config_set_int32(local, "receive.certNonceSlop",
 				 INIT_NONCE_SLOP) < 0 ||
@@ -434,6 +453,18 @@ done:
 	return status;
 }
 
+/* Before anything of the repository changes: an existing policy stays. */
+static int init_refuse_overwrite(git_repository *repo)
+{
+	git_oid old;
+
+	if (!init_force &&
+	    git_reference_name_to_id(&old, repo, POLICY_REF) == 0)
+		return cli_fatal(POLICY_REF " exists: use --force to replace "
+					    "the policy");
+	return 0;
+}
+
 static int init_policy(git_repository *repo, const struct init_owner *owners,
 		       size_t n)
 {
@@ -447,9 +478,6 @@ static int init_policy(git_repository *repo, const struct init_owner *owners,
 	int status = CLI_EXIT_FATAL, exists;
 
 	exists = git_reference_name_to_id(&old, repo, POLICY_REF) == 0;
-	if (exists && !init_force)
-		return cli_fatal(POLICY_REF " exists: use --force to replace "
-					    "the policy");
 	if (init_beside_exe(srcdir, sizeof(srcdir),
 			    "../share/gitapps/access-control") < 0)
 		return cli_fatal("cannot find the default policy");
@@ -522,6 +550,7 @@ int cmd_acl_init(int argc, char **argv)
 	if ((status = init_owner_list(&owners, &nowners)) != 0 ||
 	    (status = init_find_hook(hook)) != 0 ||
 	    (status = init_open(&repo, path)) != 0 ||
+	    (status = init_refuse_overwrite(repo)) != 0 ||
 	    (status = init_install_hook(repo, hook)) != 0 ||
 	    (status = init_configure(repo, owners, nowners)) != 0 ||
 	    (status = init_policy(repo, owners, nowners)) != 0)

@@ -21,7 +21,8 @@
 static const struct cli_command keys_add_command = {
 	"git acl keys add <file.asc | key>",
 	"Commit keys/<ID>.asc onto the local refs/apps/access-control, from\n"
-	"an armored key file or a key of your $GNUPGHOME, ready to push\n"
+	"an armored key file (a path with a '/' or ending in .asc) or a key\n"
+	"of your $GNUPGHOME, ready to push\n"
 	"with 'git push --signed <remote> refs/apps/access-control'.",
 	NULL,
 	0,
@@ -232,8 +233,13 @@ static int keys_add(int argc, char **argv)
 		status = cli_fatal("not a git repository");
 		goto done;
 	}
-	status = stat(argv[0], &st) == 0 ? keys_read_file(&key, argv[0])
-					  : keys_export(&key, argv[0]);
+	/* a path names a file; anything else a key of $GNUPGHOME */
+	status = (strchr(argv[0], '/') != NULL ||
+		  (strlen(argv[0]) > 4 &&
+		   strcmp(argv[0] + strlen(argv[0]) - 4, ".asc") == 0)) &&
+				 stat(argv[0], &st) == 0
+			 ? keys_read_file(&key, argv[0])
+			 : keys_export(&key, argv[0]);
 	if (status == 0 && (status = keys_check(id, &key, argv[0])) == 0)
 		status = keys_commit(repo, id, &key);
 done:
@@ -279,6 +285,7 @@ static int keys_list(int argc, char **argv)
 
 		if (strncmp(path, "keys/", 5) != 0 ||
 		    strlen(path) != 5 + USERID_LEN + 4 ||
+		    strcmp(path + 5 + USERID_LEN, ".asc") != 0 ||
 		    !userid_is_valid(path + 5, USERID_LEN))
 			continue;
 		memcpy(id, path + 5, USERID_LEN);

@@ -34,12 +34,14 @@ int acl_load(struct acl_load *load, const struct cli_list *owners)
 		for (i = 0; i < load->settings.nowners; i++)
 			load->owners[load->nowners++] =
 				load->settings.owner_ptrs[i];
+	if (load->nowners == 0)
+		fprintf(stderr, "warning: no owners (gitapps.owner is not set "
+				"here): give them with --owner <ID>\n");
 	rc = policyref_resolve(&commit, load->repo, POLICY_REF, &err);
-	if (rc == GIT_ENOTFOUND) {
-		snprintf(load->policy_error, sizeof(load->policy_error),
-			 "there is no " POLICY_REF);
-		return 0;
-	}
+	if (rc == GIT_ENOTFOUND)
+		return cli_fatal("no " POLICY_REF " here: fetch it with 'git "
+				 "fetch <remote> " POLICY_REF ":" POLICY_REF
+				 "'");
 	if (rc < 0 ||
 	    policyref_read(&load->files, load->repo, &commit, &diags, &err) < 0) {
 		cli_fatal("%s", err.msg);

@@ -51,9 +51,13 @@ test_expect_success 'the first policy commit is the default policy and the key' 
 test_expect_success 'init refuses to overwrite a policy without --force' '
 	OWNER=$(cat owner.id) &&
 	old=$(git -C server.git rev-parse refs/apps/access-control) &&
-	test_expect_code 128 git acl init --owner "$OWNER" server.git 2>err &&
+	OTHER=$(cat other.id) &&
+	git -C server.git config -l >config.before &&
+	test_expect_code 128 git acl init --owner "$OTHER" server.git 2>err &&
 	grep "refs/apps/access-control exists: use --force" err &&
-	ref_is server.git refs/apps/access-control $old
+	ref_is server.git refs/apps/access-control $old &&
+	git -C server.git config -l >config.after &&
+	test_cmp config.before config.after
 '
 
 test_expect_success 'with --force: a new policy commit, and a fresh nonce seed' '
