@@ -62,21 +62,47 @@ int quote_path(struct buf *out, const char *path, size_t len)
 	return buf_putc(out, '"');
 }
 
+/*
+ * Length of a UTF-8 sequence at p that is a control or formatting code
+ * point a terminal acts on: C1 controls (U+0080-U+009F, which some
+ * terminals read as escape sequences) and the bidirectional overrides and
+ * isolates (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069, which reorder
+ * what is shown).  0 for anything else.
+ */
+static size_t quote_unicode_control(const unsigned char *p, size_t left)
+{
+	if (left >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	if (left >= 3 && p[0] == 0xe2 && p[1] == 0x80 &&
+	    (p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae)))
+		return 3;
+	if (left >= 3 && p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
+	    p[2] <= 0xa9)
+		return 3;
+	return 0;
+}
+
 int quote_controls(struct buf *out, const char *text, size_t len)
 {
-	size_t i;
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i, n;
 
 	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
+		unsigned char c = p[i];
 		const char *esc;
-		int error;
+		int error = 0;
 
-		if (c == '"' || (c >= 0x20 && c != 0x7f && c != '\\'))
+		if ((n = quote_unicode_control(p + i, len - i)) > 0) {
+			for (; n > 0 && error == 0; n--, i++)
+				error = quote_octal(out, p[i]);
+			i--;
+		} else if (c == '"' || (c >= 0x20 && c != 0x7f && c != '\\')) {
 			error = buf_putc(out, (char)c);
-		else if ((esc = quote_c_escape(c)) != NULL)
+		} else if ((esc = quote_c_escape(c)) != NULL) {
 			error = buf_puts(out, esc);
-		else
+		} else {
 			error = quote_octal(out, c);
+		}
 		if (error < 0)
 			return -1;
 	}

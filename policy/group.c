@@ -202,6 +202,18 @@ static int group_add_member(struct group_parse *gp, const char *value)
 	return 0;
 }
 
+/*
+ * inih keeps at most 49 bytes of a section name (MAX_SECTION 50), while
+ * names may have 64: the reader saw the whole line, inih its head.
+ */
+static bool group_same_section(const char *section, const char *name)
+{
+	size_t have = strlen(section), want = strlen(name);
+
+	return have == (want < 49 ? want : 49) &&
+	       memcmp(section, name, have) == 0;
+}
+
 static int group_handle(void *user, const char *section, const char *name,
 			const char *value)
 {
@@ -217,7 +229,7 @@ static int group_handle(void *user, const char *section, const char *name,
 				 "'%s' outside a [group] section", name);
 	else if (group == NULL)
 		error = 0;	/* the section line was already reported */
-	else if (strcmp(section, group->name) != 0)
+	else if (!group_same_section(section, group->name))
 		/* the reader and inih must agree on every section line */
 		error = diag_add(gp->diags, DIAG_ERROR, gp->file, gp->lineno,
 				 "section '%s' not understood", section);

@@ -144,6 +144,25 @@ static void group__members(void **state)
 	assert_false(is_member(p, ID_A, true, "other"));
 }
 
+static void group__sixty_four_byte_name_keeps_its_members(void **state)
+{
+	struct parsed *p = *state;
+	static const char name[] =
+		"a123456789b123456789c123456789d123456789e123456789f12345678912"
+		"34";
+	struct buf text = BUF_INIT;
+
+	/* inih keeps 49 bytes of a section name; SPEC 5 allows 64 */
+	assert_int_equal(strlen(name), 64);
+	assert_int_equal(buf_printf(&text, "[%s]\nmember = " ID_A "\n", name),
+			 0);
+	parse(p, "groups/long.conf", buf_cstr(&text));
+	buf_dispose(&text);
+	assert_string_equal(resolve(p), "");
+	assert_int_equal(group_named(p, name)->count, 1);
+	assert_true(is_member(p, ID_A, false, name));
+}
+
 static void group__nesting(void **state)
 {
 	struct parsed *p = *state;
@@ -557,6 +576,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(group__members),
+		T(group__sixty_four_byte_name_keeps_its_members),
 		T(group__nesting),
 		T(group__owner_member),
 		T(group__anyone_member_is_an_error),

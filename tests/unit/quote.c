@@ -131,6 +131,19 @@ static void quote__controls_passes_utf8_through(void **state)
 	check_controls("\xff", 1, "\xff");
 }
 
+static void quote__controls_escapes_c1_and_bidi(void **state)
+{
+	(void)state;
+	/* U+009B (CSI) and U+202E (right-to-left override) act on terminals */
+	check_controls("a\xc2\x9b" "31mb", 7, "a\\302\\23331mb");
+	check_controls("x\xe2\x80\xaey", 5, "x\\342\\200\\256y");
+	check_controls("\xe2\x81\xa6", 3, "\\342\\201\\246");
+	/* the neighbours are ordinary text */
+	check_controls("\xc2\xa0\xe2\x80\x94", 5, "\xc2\xa0\xe2\x80\x94");
+	/* a sequence cut short is not mistaken for one */
+	check_controls("\xe2\x80", 2, "\xe2\x80");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +158,7 @@ int main(void)
 		cmocka_unit_test(quote__controls_escapes_esc_and_friends),
 		cmocka_unit_test(quote__controls_doubles_backslash_keeps_quote),
 		cmocka_unit_test(quote__controls_passes_utf8_through),
+		cmocka_unit_test(quote__controls_escapes_c1_and_bidi),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
