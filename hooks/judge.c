@@ -133,13 +133,49 @@ static int judge_put_ref(struct buf *out, const char *ref)
 	return quote_controls(out, name, strlen(name));
 }
 
-static int judge_deny_text(struct judge *judge, const char *text,
-			   const char *ref, const char *hint, struct err *err)
+static void judge_short(char out[13], const git_oid *id)
+{
+	git_oid_tostr(out, 13, id);
+}
+
+/*
+ * What a denial calls the pushed object: its type ("commit", "tag",
+ * "tree", "blob"), so that a tree pushed to refs/apps/ is not called a
+ * commit; "object" when even its header cannot be read.
+ */
+static const char *judge_kind(struct judge *judge, const git_oid *id)
+{
+	git_object_t type = GIT_OBJECT_INVALID;
+	git_odb *odb = NULL;
+	size_t len;
+
+	if (git_repository_odb(&odb, judge->repo) < 0 ||
+	    git_odb_read_header(&len, &type, odb, id) < 0)
+		type = GIT_OBJECT_INVALID;
+	git_odb_free(odb);
+	return type == GIT_OBJECT_INVALID ? "object"
+					  : git_object_type2string(type);
+}
+
+/*
+ * Record a denial that no rule could lift (SPEC 3, 4, 5).  Like a policy
+ * denial it names the pusher, the op ("update" when it is not known yet),
+ * the ref and the object pushed (SPEC 6), then what is wrong.
+ */
+static int judge_deny_text(struct judge *judge, const char *user,
+			   const char *op, const char *ref, const git_oid *new,
+			   const char *text, const char *hint, struct err *err)
 {
 	struct buf line = BUF_INIT, why = BUF_INIT;
+	char id[13];
 	int error;
 
-	if (buf_puts(&line, "denied: ") < 0 || judge_put_ref(&line, ref) < 0 ||
+	if (!git_oid_is_zero(new))
+		judge_short(id, new);
+	if (buf_printf(&line, "denied: %s may not %s ", user, op) < 0 ||
+	    judge_put_ref(&line, ref) < 0 ||
+	    (!git_oid_is_zero(new) &&
+	     buf_printf(&line, " (%s %s)", judge_kind(judge, new), id) < 0) ||
 	    buf_printf(&line, ": %s", text) < 0 ||
 	    buf_printf(&why, "hint: %s", hint) < 0)
 		error = err_set(err, "out of memory");
@@ -169,16 +205,20 @@ static int judge_put_hint(struct buf *hint, const struct judge *judge,
 			  op_kind_of(op) == OP_KIND_REF ? "refs/" : "branches/");
 }
 
-/* Ask the policy; on a denial record the SPEC 6 message. */
+/*
+ * Ask the policy; on a denial record the SPEC 6 message, naming the
+ * object as "<kind> <12 hex>" (kind NULL: "commit").
+ */
 static int judge_ask(struct judge *judge, const char *user, enum op op,
 		     const char *ref, const char *path, size_t path_len,
-		     const char *commit, struct err *err)
+		     const char *kind, const char *commit, struct err *err)
 {
 	struct policy_request request = {user, judge->config.owners,
 					 judge->config.nowners, ref, op, path,
 					 path_len};
 	struct policy_verdict verdict;
 	struct buf line = BUF_INIT, hint = BUF_INIT;
+	const char *what = kind != NULL ? kind : "commit";
 	int error = -1;
 
 	if (policy_check(judge->policy, &request, &verdict, err) < 0)
@@ -191,7 +231,8 @@ static int judge_ask(struct judge *judge, const char *user, enum op op,
 			     buf_puts(&line, " on ") < 0))
 		goto oom;
 	if (judge_put_ref(&line, ref) < 0 ||
-	    (commit != NULL && buf_printf(&line, " (commit %s)", commit) < 0) ||
+	    (commit != NULL &&
+	     buf_printf(&line, " (%s %s)", what, commit) < 0) ||
 	    judge_put_hint(&hint, judge, &verdict, op) < 0)
 		goto oom;
 	error = judge_add(judge, &line, &hint, err);
@@ -212,11 +253,6 @@ static int judge_git_error(struct err *err, const char *what)
 		       e && e->message ? e->message : "unknown error");
 }
 
-static void judge_short(char out[13], const git_oid *id)
-{
-	git_oid_tostr(out, 13, id);
-}
-
 static int judge_tree_op(unsigned ops, const char *path, size_t path_len,
 			 void *payload)
 {
@@ -227,7 +263,7 @@ static int judge_tree_op(unsigned ops, const char *path, size_t path_len,
 		if (!(ops & bit))
 			continue;
 		if (judge_ask(charge->judge, charge->user, (enum op)bit,
-			      charge->ref, path, path_len, charge->commit,
+			      charge->ref, path, path_len, NULL, charge->commit,
 			      charge->err) < 0)
 			return -1;
 		if (judge_enough(charge->judge))
@@ -332,7 +368,7 @@ static int judge_need_treediff(struct judge *judge, struct err *err)
  * The tree ops of a created or updated ref outside refs/tags/: its net
  * change and the changes of every commit new to it (SPEC 4).
  */
-static int judge_tree(struct judge *judge, const char *user,
+static int judge_tree(struct judge *judge, const char *user, enum op op,
 		      const git_oid *old, const git_oid *new, const char *ref,
 		      struct err *err)
 {
@@ -352,8 +388,8 @@ static int judge_tree(struct judge *judge, const char *user,
 		goto done;
 	}
 	if (git_object_peel(&new_commit, obj, GIT_OBJECT_COMMIT) < 0) {
-		error = judge_deny_text(judge, "may only point at a commit",
-					ref,
+		error = judge_deny_text(judge, user, op_name(op), ref, new,
+					"it is not a commit",
 					"refs outside refs/tags/ hold commits "
 					"(or tags of commits)",
 					err);
@@ -362,8 +398,9 @@ static int judge_tree(struct judge *judge, const char *user,
 	/* the two app refs hold a commit object itself, never a tag (SPEC 4) */
 	if (git_object_type(obj) != GIT_OBJECT_COMMIT &&
 	    (strcmp(ref, POLICY_REF) == 0 || strcmp(ref, judge_data_ref) == 0)) {
-		error = judge_deny_text(judge, "must hold a commit, not a tag",
-					ref, "push the commit itself", err);
+		error = judge_deny_text(judge, user, op_name(op), ref, new,
+					"it must hold a commit, not a tag",
+					"push the commit itself", err);
 		goto done;
 	}
 	if (policy_allows_all_tree_ops(judge->policy, &request, &all, err) < 0)
@@ -409,9 +446,10 @@ done:
  * A key file the push adds or changes must obey SPEC 2's rules; one that
  * was already there is judged when it is used, not now.
  */
-static int judge_key_files(struct judge *judge, const struct policyref *files,
-			   const git_oid *old, const char *ref,
-			   struct err *err)
+static int judge_key_files(struct judge *judge, const char *user,
+			   enum op op, const struct policyref *files,
+			   const git_oid *old, const git_oid *new,
+			   const char *ref, struct err *err)
 {
 	git_commit *old_commit = NULL;
 	git_tree *old_tree = NULL;
@@ -460,7 +498,8 @@ static int judge_key_files(struct judge *judge, const struct policyref *files,
 			err_set(err, "out of memory");
 			goto done;
 		}
-		if (judge_deny_text(judge, buf_cstr(&text), ref,
+		if (judge_deny_text(judge, user, op_name(op), ref, new,
+				    buf_cstr(&text),
 				    "a key file is one armored public key, "
 				    "named by its fingerprint (SPEC 2)",
 				    err) < 0)
@@ -477,7 +516,8 @@ done:
 }
 
 /* A push to the policy must leave one that loads (SPEC 5). */
-static int judge_policy_update(struct judge *judge, const git_oid *old,
+static int judge_policy_update(struct judge *judge, const char *user,
+			       enum op op, const git_oid *old,
 			       const git_oid *new, const char *ref,
 			       struct err *err)
 {
@@ -498,12 +538,13 @@ static int judge_policy_update(struct judge *judge, const git_oid *old,
 			err_set(err, "out of memory");
 			goto done;
 		}
-		error = judge_deny_text(judge, buf_cstr(&text), ref,
+		error = judge_deny_text(judge, user, op_name(op), ref, new,
+					buf_cstr(&text),
 					"'git acl lint' lists every problem",
 					err);
 		goto done;
 	}
-	error = judge_key_files(judge, files, old, ref, err);
+	error = judge_key_files(judge, user, op, files, old, new, ref, err);
 done:
 	buf_dispose(&text);
 	policy_free(next);
@@ -513,8 +554,9 @@ done:
 }
 
 /* SPEC 3: denied before anything else. */
-static int judge_early(struct judge *judge, bool *denied, const git_oid *old,
-		       const char *ref, struct err *err)
+static int judge_early(struct judge *judge, bool *denied, const char *user,
+		       const git_oid *old, const git_oid *new, const char *ref,
+		       struct err *err)
 {
 	git_reference *current = NULL;
 	char have[13], want[13], text[96];
@@ -523,7 +565,8 @@ static int judge_early(struct judge *judge, bool *denied, const git_oid *old,
 	*denied = true;
 	if (strncmp(ref, "refs/", 5) != 0 ||
 	    git_reference_name_is_valid(&valid, ref) < 0 || !valid) {
-		error = judge_deny_text(judge, "not a valid ref name", ref,
+		error = judge_deny_text(judge, user, "update", ref, new,
+					"not a valid ref name",
 					"see git check-ref-format", err);
 		goto done;
 	}
@@ -534,7 +577,8 @@ static int judge_early(struct judge *judge, bool *denied, const git_oid *old,
 	}
 	if (rc == 0 && git_reference_type(current) == GIT_REFERENCE_SYMBOLIC) {
 		/* git would move the ref it points to, never judged */
-		error = judge_deny_text(judge, "is a symbolic ref", ref,
+		error = judge_deny_text(judge, user, "update", ref, new,
+					"it is a symbolic ref",
 					"push to the ref it points to", err);
 		goto done;
 	}
@@ -546,7 +590,7 @@ static int judge_early(struct judge *judge, bool *denied, const git_oid *old,
 			judge_short(have, git_reference_target(current));
 		snprintf(text, sizeof(text), "expected at %s but it is at %s",
 			 want, rc == 0 ? have : "nothing");
-		error = judge_deny_text(judge, text, ref,
+		error = judge_deny_text(judge, user, "update", ref, new, text,
 					"fetch and push again", err);
 		goto done;
 	}
@@ -557,10 +601,11 @@ done:
 	return error;
 }
 
-int judge_policy(struct judge *judge, const git_oid *old, const git_oid *new,
-		 struct err *err)
+int judge_policy(struct judge *judge, const char *user, const git_oid *old,
+		 const git_oid *new, struct err *err)
 {
-	return judge_policy_update(judge, old, new, POLICY_REF, err);
+	return judge_policy_update(judge, user, OP_CREATE_BRANCH, old, new,
+				   POLICY_REF, err);
 }
 
 int judge_command(struct judge *judge, const char *user, const git_oid *old,
@@ -571,7 +616,7 @@ int judge_command(struct judge *judge, const char *user, const git_oid *old,
 	enum op op;
 	size_t before = judge->ndenials;
 
-	if (judge_early(judge, &denied, old, ref, err) < 0)
+	if (judge_early(judge, &denied, user, old, new, ref, err) < 0)
 		return -1;
 	if (denied)
 		return 0;
@@ -580,15 +625,16 @@ int judge_command(struct judge *judge, const char *user, const git_oid *old,
 	if (!git_oid_is_zero(new))
 		judge_short(commit, new);
 	if (judge_ask(judge, user, op, ref, NULL, 0,
+		      git_oid_is_zero(new) ? NULL : judge_kind(judge, new),
 		      git_oid_is_zero(new) ? NULL : commit, err) < 0)
 		return -1;
 	if (op == OP_DELETE || judge->ndenials > before)
 		return 0;	/* no tree ops once the ref op is denied */
 	if (!refop_is_tag_ref(ref) &&
-	    judge_tree(judge, user, old, new, ref, err) < 0)
+	    judge_tree(judge, user, op, old, new, ref, err) < 0)
 		return -1;
 	if (strcmp(ref, POLICY_REF) == 0 && judge->ndenials == before &&
-	    judge_policy_update(judge, old, new, ref, err) < 0)
+	    judge_policy_update(judge, user, op, old, new, ref, err) < 0)
 		return -1;
 	return 0;
 }

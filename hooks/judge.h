@@ -64,14 +64,15 @@ int judge_command(struct judge *judge, const char *user, const git_oid *old,
 		  const git_oid *new, const char *ref, struct err *err);
 
 /*
- * Check that new, pushed to refs/apps/access-control over old (zero for a
- * creation), holds a policy that loads and key files that obey SPEC 2;
+ * Check that new, pushed by user to refs/apps/access-control over old
+ * (zero for a creation), holds a policy that loads and key files that obey
+ * SPEC 2, naming user in any denial;
  * judge_command() does this for every update of that ref, and the hook
  * calls it alone for the very first policy, when there are no rules yet to
  * judge by.  Returns like judge_command().
  */
-int judge_policy(struct judge *judge, const git_oid *old, const git_oid *new,
-		 struct err *err);
+int judge_policy(struct judge *judge, const char *user, const git_oid *old,
+		 const git_oid *new, struct err *err);
 
 /* How many denials so far. */
 size_t judge_denials(const struct judge *judge);

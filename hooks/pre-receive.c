@@ -581,7 +581,8 @@ static int hook_judge(struct hook *hook, struct err *err)
 		/* the owner's first policy: nothing to judge it by but itself */
 		const struct hook_command *c = &hook->commands[0];
 
-		if (judge_policy(hook->judge, &c->old, &c->new, err) < 0)
+		if (judge_policy(hook->judge, hook->user, &c->old, &c->new,
+				 err) < 0)
 			return -1;
 		hook->judged = 1;
 		return 0;

@@ -1,0 +1,373 @@
+#!/bin/sh
+
+test_description='pre-receive: the policy ref and its built-in rules (SPEC 5)
+
+Every rejected push is checked for its exit status, the ref left where it
+was and the exact denied: line; every attack has a twin that gets in.'
+
+. "$(dirname "$0")/lib.sh"
+
+# rules <file>: start a fresh rules/ directory holding <file> (stdin);
+# more files may be written into rules/ before set_policy.
+rules () {
+	rm -rf "$SHARNESS_TRASH_DIRECTORY/rules" &&
+	mkdir -p "$SHARNESS_TRASH_DIRECTORY/rules/refs" \
+		"$SHARNESS_TRASH_DIRECTORY/rules/branches" &&
+	cat >"$SHARNESS_TRASH_DIRECTORY/rules/$1"
+}
+
+# set_policy: the server's policy becomes the base one (init's files and
+# every user's key) plus rules/, committed on the server as an owner's
+# setup would be.
+set_policy () {
+	(
+		cd "$SHARNESS_TRASH_DIRECTORY/server.git" &&
+		commit_policy refs/apps/access-control ../base ../rules \
+			>/dev/null
+	)
+}
+
+# hook_lines: what the hook printed, without git's "remote: " and the
+# spaces git may pad a line with.
+hook_lines () {
+	sed -n -e 's/ *$//' -e 's/^remote: //p' \
+		"$SHARNESS_TRASH_DIRECTORY/push.err"
+}
+
+# said <line>: the hook printed exactly this line.
+said () {
+	hook_lines >said.lines &&
+	grep -x -F -e "$1" said.lines || {
+		echo "no such line from the hook: $1" >&2
+		cat said.lines >&2
+		return 1
+	}
+}
+
+# fresh: in the client, main reset to the server's main.
+fresh () {
+	git fetch -q origin &&
+	git checkout -q -B main origin/main &&
+	git clean -q -fdx
+}
+
+# short <repo> <rev>: the 12 hex digits a denial names an object by.
+short () {
+	git -C "$1" rev-parse --verify "$2" | cut -c1-12
+}
+
+# fresh_acl: in the policy clone, branch acl reset to the server's policy.
+fresh_acl () {
+	git fetch -q origin +refs/apps/access-control:refs/remotes/origin/acl &&
+	git checkout -q -B acl origin/acl &&
+	git clean -q -fdx
+}
+
+# commit_all <message>: commit everything in the work tree.
+commit_all () {
+	git add -A &&
+	test_tick &&
+	git commit -q -m "$1"
+}
+
+test_expect_success 'setup: an owner and Alice; main; a policy clone' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(make_key "Owner <owner@example.com>") &&
+	ALICE=$(make_key "Alice <alice@example.com>") &&
+	setup_server server.git "$OWNER" &&
+	mkdir base &&
+	cp -R "$DEFAULT_POLICY"/. base/ &&
+	mkdir base/keys &&
+	for id in $OWNER $ALICE
+	do
+		gpg --armor --export $id >base/keys/$id.asc || return 1
+	done &&
+	rules refs/t.conf </dev/null &&
+	set_policy &&
+	git clone -q server.git client 2>/dev/null &&
+	(
+		cd client &&
+		echo readme >README &&
+		commit_all start &&
+		echo more >>README &&
+		commit_all second &&
+		push_ok "$OWNER" origin HEAD:refs/heads/main
+	) &&
+	git clone -q server.git policy 2>/dev/null
+'
+
+test_expect_success 'a policy that does not load is rejected with file:line' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd policy &&
+		fresh_acl &&
+		echo "anyone modfy docs/.*" >branches/docs.conf &&
+		commit_all "a typo" &&
+		push_denied "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD~1) &&
+	said "denied: $OWNER may not fast-forward apps/access-control (commit $(short policy HEAD)): the new policy does not load: branches/docs.conf:1: unknown op '"'"'modfy'"'"'" &&
+	said "hint: '"'"'git acl lint'"'"' lists every problem"
+'
+
+test_expect_success '... its twin: the same rule spelled right is accepted' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd policy &&
+		echo "anyone modify docs/.*" >branches/docs.conf &&
+		git add branches/docs.conf &&
+		test_tick &&
+		git commit -q --amend -m "docs rule" &&
+		push_ok "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control $(git -C policy rev-parse HEAD)
+'
+
+test_expect_success 'a broad unsectioned rule does not reach the policy' '
+	test_when_finished stop_gpg_agent &&
+	rules branches/code.conf <<-\EOF &&
+	anyone create-file,modify,delete .*
+	EOF
+	cat >rules/refs/t.conf <<-\EOF &&
+	anyone fast-forward heads/main
+	EOF
+	set_policy &&
+	(
+		cd policy &&
+		fresh_acl &&
+		echo "anyone force .*" >refs/alice.conf &&
+		commit_all "Alice may do anything" &&
+		push_denied "$ALICE" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD~1) &&
+	said "denied: $ALICE may not create-file refs/alice.conf on apps/access-control (commit $(short policy HEAD))"
+'
+
+test_expect_success '... its twin: the broad rule does reach heads/main' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd client &&
+		echo alice >>README &&
+		commit_all "Alice, on main" &&
+		push_ok "$ALICE" origin HEAD:refs/heads/main
+	) &&
+	ref_is server.git refs/heads/main $(git -C client rev-parse HEAD)
+'
+
+test_expect_success '... and a section for the policy ref does reach it' '
+	test_when_finished stop_gpg_agent &&
+	cat >>rules/branches/code.conf <<-EOF &&
+	[apps/access-control]
+	$ALICE create-file refs/alice\.conf
+	EOF
+	set_policy &&
+	(
+		cd policy &&
+		fresh_acl &&
+		echo "$ALICE create-branch heads/alice" >refs/alice.conf &&
+		commit_all "Alice may create her branch" &&
+		push_ok "$ALICE" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control $(git -C policy rev-parse HEAD)
+'
+
+test_expect_success 'nobody may delete refs/apps/access-control, not even an owner' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd policy &&
+		push_denied "$OWNER" origin :refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD) &&
+	said "denied: $OWNER may not delete apps/access-control" &&
+	said "hint: nobody may delete refs/apps/access-control"
+'
+
+test_expect_success '... its twin: the owner deletes another ref' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd client &&
+		push_ok "$OWNER" origin main:refs/apps/x &&
+		push_ok "$OWNER" origin :refs/apps/x
+	) &&
+	ref_is server.git refs/apps/x none
+'
+
+test_expect_success 'only an owner may force the policy, whatever the rules say' '
+	test_when_finished stop_gpg_agent &&
+	rules refs/t.conf <<-\EOF &&
+	anyone force .*
+	EOF
+	set_policy &&
+	(
+		cd policy &&
+		fresh_acl &&
+		test_tick &&
+		rewrite=$(git commit-tree -p HEAD~1 -m rewrite HEAD^{tree}) &&
+		git update-ref refs/heads/rewrite $rewrite &&
+		push_denied "$ALICE" origin +rewrite:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD) &&
+	said "denied: $ALICE may not force apps/access-control (commit $(short policy rewrite))" &&
+	said "hint: only an owner may force refs/apps/access-control"
+'
+
+test_expect_success '... its twins: the owner may; the rule lets Alice force heads/' '
+	test_when_finished stop_gpg_agent &&
+	cat >rules/branches/t.conf <<-EOF &&
+	[heads/scratch]
+	$ALICE create-file,modify,delete README
+	EOF
+	set_policy &&
+	(
+		cd policy &&
+		fresh_acl &&
+		test_tick &&
+		rewrite=$(git commit-tree -p HEAD~1 -m rewrite HEAD^{tree}) &&
+		git update-ref refs/heads/rewrite $rewrite &&
+		push_ok "$OWNER" origin +rewrite:refs/apps/access-control &&
+		cd ../client &&
+		push_ok "$OWNER" origin main:refs/heads/scratch &&
+		push_ok "$ALICE" origin +main~1:refs/heads/scratch
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse rewrite) &&
+	ref_is server.git refs/heads/scratch $(git -C client rev-parse main~1)
+'
+
+test_expect_success 'an owner may push a policy with no rule for the policy ref' '
+	test_when_finished stop_gpg_agent &&
+	rules refs/t.conf </dev/null &&
+	set_policy &&
+	(
+		cd policy &&
+		fresh_acl &&
+		git rm -q -r refs branches &&
+		commit_all "no rules at all" &&
+		push_ok "$OWNER" origin HEAD:refs/apps/access-control &&
+		cd ../client &&
+		git checkout -q -B main origin/main &&
+		echo owner >>README &&
+		commit_all "owner, on main" &&
+		push_denied "$OWNER" origin HEAD:refs/heads/main
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD) &&
+	git -C server.git ls-tree -r --name-only refs/apps/access-control >files &&
+	! grep "\.conf$" files &&
+	said "denied: $OWNER may not fast-forward heads/main (commit $(short client HEAD))"
+'
+
+test_expect_success '... a non-owner cannot put the rules back' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd policy &&
+		git revert --no-edit HEAD >/dev/null &&
+		push_denied "$ALICE" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD~1) &&
+	said "denied: $ALICE may not fast-forward apps/access-control (commit $(short policy HEAD))" &&
+	said "hint: no rule in refs/*.conf of refs/apps/access-control allows it"
+'
+
+test_expect_success '... the owner can (the built-in repair right)' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd policy &&
+		push_ok "$OWNER" origin HEAD:refs/apps/access-control &&
+		cd ../client &&
+		push_ok "$OWNER" origin HEAD:refs/heads/main
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD) &&
+	ref_is server.git refs/heads/main $(git -C client rev-parse HEAD)
+'
+
+test_expect_success 'while the policy does not load, every push is denied but repair' '
+	test_when_finished stop_gpg_agent &&
+	rules branches/t.conf <<-\EOF &&
+	anyone modfy docs/.*
+	EOF
+	set_policy &&
+	(
+		cd client &&
+		echo broken >>README &&
+		commit_all "owner, while the policy is broken" &&
+		push_denied "$OWNER" origin HEAD:refs/heads/main
+	) &&
+	ref_is server.git refs/heads/main $(git -C client rev-parse HEAD~1) &&
+	said "denied: $OWNER may not fast-forward heads/main (commit $(short client HEAD))" &&
+	said "hint: the policy does not load: branches/t.conf:1: unknown op '"'"'modfy'"'"'" &&
+	(
+		cd policy &&
+		fresh_acl &&
+		git rm -q branches/t.conf &&
+		commit_all "repair" &&
+		push_denied "$ALICE" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD~1) &&
+	said "denied: $ALICE may not fast-forward apps/access-control (commit $(short policy HEAD))" &&
+	(
+		cd policy &&
+		push_ok "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control $(git -C policy rev-parse HEAD)
+'
+
+test_expect_success 'no fast path on the policy ref: its changes are counted' '
+	test_when_finished stop_gpg_agent &&
+	git -C server.git config gitapps.maxTreeEntries 5 &&
+	test_when_finished "git -C server.git config --unset gitapps.maxTreeEntries" &&
+	rules branches/t.conf <<-EOF &&
+	[apps/access-control]
+	$ALICE create-directory,create-file,create-symlink,create-gitlink,modify,delete .*
+	EOF
+	set_policy &&
+	(
+		cd policy &&
+		fresh_acl &&
+		for i in 1 2 3 4 5 6 7 8 9 10
+		do
+			echo $i >NOTES-$i || exit 1
+		done &&
+		commit_all "ten notes" &&
+		push_denied "$ALICE" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD~1) &&
+	said "error: too many changed tree entries (gitapps.maxTreeEntries = 5)"
+'
+
+test_expect_success '... and the new policy is loaded' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd policy &&
+		fresh_acl &&
+		echo "anyone modfy docs/.*" >branches/docs.conf &&
+		commit_all "a typo" &&
+		push_denied "$ALICE" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD~1) &&
+	said "denied: $ALICE may not fast-forward apps/access-control (commit $(short policy HEAD)): the new policy does not load: branches/docs.conf:1: unknown op '"'"'modfy'"'"'"
+'
+
+test_expect_success '... its twin: a small, sound policy change gets in' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd policy &&
+		echo "anyone modify docs/.*" >branches/docs.conf &&
+		git add branches/docs.conf &&
+		test_tick &&
+		git commit -q --amend -m "docs rule" &&
+		push_ok "$ALICE" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control $(git -C policy rev-parse HEAD)
+'
+
+test_done
