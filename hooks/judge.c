@@ -472,7 +472,7 @@ static int judge_key_files(struct judge *judge, const char *user,
 		if (old_tree != NULL &&
 		    git_tree_entry_bypath(&entry, old_tree, f->path) == 0 &&
 		    git_oid_equal(git_tree_entry_id(entry),
-				  git_blob_id(files->blobs[i]))) {
+				  &files->ids[i])) {
 			git_tree_entry_free(entry);
 			entry = NULL;
 			continue;

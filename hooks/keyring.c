@@ -17,6 +17,8 @@
 #include "keyfile.h"
 
 #define KEYRING_PATH_MAX 4096
+/* More key files than this claiming one signing key is an attack. */
+#define KEYRING_MAX_CANDIDATES 8u
 
 /*
  * Never one keyring holding every key file: a crafted key could then make
@@ -112,6 +114,12 @@ static int keyring_import(const char *home, const struct keyring_key *key,
 		goto done;
 	}
 	if ((gerr = gpgme_op_import(ctx, data)) != 0) {
+		/* no gpg at all is our failure, not the key file's */
+		if (gpgme_err_code(gerr) == GPG_ERR_ENOENT ||
+		    gpgme_err_code(gerr) == GPG_ERR_INV_ENGINE) {
+			keyring_gpg_error(err, "cannot run gpg", gerr);
+			goto done;
+		}
 		/* gpg refused the data: this key file identifies nobody */
 		error = 0;
 		goto done;
@@ -315,7 +323,16 @@ int keyring_identify(enum keyring_result *result, char id_out[41],
 
 		if (!keyring_is_candidate(&keys[i], sig))
 			continue;
-		candidates++;
+		/*
+		 * Anyone who may register can publish key files carrying a
+		 * copy of another's subkey; gpg refuses them, but each costs
+		 * a gpg run on that user's every push (security review M2).
+		 */
+		if (++candidates > KEYRING_MAX_CANDIDATES)
+			return err_set(err, "more than %u key files hold the "
+					    "signing key: ask an owner to "
+					    "remove the copies",
+				       KEYRING_MAX_CANDIDATES);
 		if (keyring_home(home, sizeof(home), &temporary, &usable,
 				 &keys[i], opts, err) < 0)
 			return -1;

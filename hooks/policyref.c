@@ -6,6 +6,7 @@
 
 #include "../common/buf.h"
 #include "../common/quote.h"
+#include "keyfile.h"
 
 static const char *const policyref_dirs[] = {"refs", "branches", "groups",
 					     "keys"};
@@ -21,6 +22,7 @@ void policyref_free(struct policyref *policy)
 		git_blob_free(policy->blobs[i]);
 	}
 	free(policy->paths);
+	free(policy->ids);
 	free(policy->blobs);
 	free(policy->files);
 	free(policy);
@@ -56,13 +58,18 @@ static const char *policyref_mode_name(git_filemode_t mode)
 	}
 }
 
-/* Append one file, which keeps blob. */
+/*
+ * Append one file with its blob id; blob (kept) is NULL for a file too
+ * large to read, which is listed with its size and empty data.
+ */
 static int policyref_add(struct policyref *policy, const char *dir,
-			 const char *name, git_blob *blob)
+			 const char *name, const git_oid *id, git_blob *blob,
+			 size_t size)
 {
 	size_t n = policy->count + 1;
 	struct policy_file *files;
 	char **paths;
+	git_oid *ids;
 	git_blob **blobs;
 	struct buf path = BUF_INIT;
 
@@ -72,6 +79,9 @@ static int policyref_add(struct policyref *policy, const char *dir,
 	if ((paths = realloc(policy->paths, n * sizeof(*paths))) == NULL)
 		return -1;
 	policy->paths = paths;
+	if ((ids = realloc(policy->ids, n * sizeof(*ids))) == NULL)
+		return -1;
+	policy->ids = ids;
 	if ((blobs = realloc(policy->blobs, n * sizeof(*blobs))) == NULL)
 		return -1;
 	policy->blobs = blobs;
@@ -80,10 +90,12 @@ static int policyref_add(struct policyref *policy, const char *dir,
 	paths[policy->count] = buf_detach(&path);
 	if (paths[policy->count] == NULL)
 		return -1;
+	git_oid_cpy(&ids[policy->count], id);
 	blobs[policy->count] = blob;
 	files[policy->count].path = paths[policy->count];
-	files[policy->count].data = (const char *)git_blob_rawcontent(blob);
-	files[policy->count].len = (size_t)git_blob_rawsize(blob);
+	files[policy->count].data =
+		blob ? (const char *)git_blob_rawcontent(blob) : "";
+	files[policy->count].len = size;
 	policy->count = n;
 	return 0;
 }
@@ -110,44 +122,66 @@ static int policyref_read_dir(struct policyref *policy, git_repository *repo,
 {
 	size_t i, n = git_tree_entrycount(tree);
 	bool keys = strcmp(dir, "keys") == 0;
+	git_odb *odb = NULL;
+	int error = -1;
 
-	if (n > POLICYREF_ENTRIES_MAX)
-		return policyref_diag(diags, NULL, dir,
-				      "more than %s entries", "10000") < 0
-			       ? err_set(err, "out of memory")
-			       : 0;
+	if (n > POLICYREF_ENTRIES_MAX) {
+		if (policyref_diag(diags, NULL, dir, "more than %s entries",
+				   "10000") < 0)
+			goto oom;
+		error = 0;
+		goto done;
+	}
+	if (git_repository_odb(&odb, repo) < 0) {
+		policyref_git_error(err, "cannot read policy");
+		goto done;
+	}
 	for (i = 0; i < n; i++) {
 		const git_tree_entry *entry = git_tree_entry_byindex(tree, i);
+		const git_oid *id = git_tree_entry_id(entry);
 		const char *name = git_tree_entry_name(entry);
 		git_filemode_t mode = git_tree_entry_filemode(entry);
 		git_blob *blob = NULL;
-		git_object_size_t size;
+		git_object_t type;
+		size_t size;
 
 		if (mode != GIT_FILEMODE_BLOB) {
 			if (policyref_diag(diags, dir, name,
 					   "must be a regular file, not %s",
 					   policyref_mode_name(mode)) < 0)
-				return err_set(err, "out of memory");
+				goto oom;
 			continue;
 		}
-		if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry)) < 0)
-			return policyref_git_error(err, "cannot read policy");
-		size = git_blob_rawsize(blob);
-		/* key files have their own limit, checked where they are used */
+		/* the size first: a pushed blob may be huge (review H1) */
+		if (git_odb_read_header(&size, &type, odb, id) < 0 ||
+		    type != GIT_OBJECT_BLOB) {
+			policyref_git_error(err, "cannot read policy");
+			goto done;
+		}
 		if (!keys && size > POLICYREF_FILE_MAX) {
-			git_blob_free(blob);
 			if (policyref_diag(diags, dir, name,
 					   "larger than %s bytes",
 					   "1048576") < 0)
-				return err_set(err, "out of memory");
+				goto oom;
 			continue;
 		}
-		if (policyref_add(policy, dir, name, blob) < 0) {
+		if ((!keys || size <= KEYFILE_MAX) &&
+		    git_blob_lookup(&blob, repo, id) < 0) {
+			policyref_git_error(err, "cannot read policy");
+			goto done;
+		}
+		if (policyref_add(policy, dir, name, id, blob, size) < 0) {
 			git_blob_free(blob);
-			return err_set(err, "out of memory");
+			goto oom;
 		}
 	}
-	return 0;
+	error = 0;
+	goto done;
+oom:
+	err_set(err, "out of memory");
+done:
+	git_odb_free(odb);
+	return error;
 }
 
 int policyref_read(struct policyref **out, git_repository *repo,

@@ -20,7 +20,9 @@ struct policyref {
 	struct policy_file *files;	/* refs/, branches/, groups/, keys/ */
 	size_t count;
 	char **paths;			/* what files[i].path points to */
-	git_blob **blobs;		/* the blob of files[i] (its id) */
+	git_oid *ids;			/* the blob id of files[i] */
+	git_blob **blobs;		/* what files[i].data points into; NULL
+					   for a key file too large to read */
 };
 
 /*
@@ -28,9 +30,12 @@ struct policyref {
  * database, never from a checkout.  The layout rules of SPEC 5 are checked
  * here, where entry types are known: at the top only the directories refs/,
  * branches/, groups/, keys/ and regular files (skipped, never read); inside
- * them only regular files (mode 100644) of at most POLICYREF_FILE_MAX bytes
- * (key files: see hooks/keyfile.h).  Breaking them is a policy error
- * appended to diags, and the file is left out.
+ * them only regular files (mode 100644) of at most POLICYREF_FILE_MAX bytes.
+ * Breaking them is a policy error appended to diags, and the file is left
+ * out.  Sizes are read from object headers before any content, so a huge
+ * blob costs nothing: a key file over KEYFILE_MAX (hooks/keyfile.h) is
+ * listed with its size and no data ("" of that length is never read: its
+ * check fails on the size first).
  *
  * Returns 0 and a policyref the caller frees with policyref_free(), or -1
  * with err set when the repository cannot be read (a missing object is an

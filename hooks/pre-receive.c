@@ -2,6 +2,7 @@
    when every command of the push is proven allowed */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <git2.h>
 #include <dirent.h>
 #include <nettle/sha2.h>
@@ -136,6 +137,20 @@ static int hook_parse_commands(struct hook *hook, const struct buf *in,
 	return 0;
 }
 
+/* SIGALRM: only async-signal-safe calls; any non-zero exit rejects. */
+static void hook_timeout(int sig)
+{
+	static const char msg[] =
+		"error: time limit reached (gitapps.timeout): push less at "
+		"once\n";
+	ssize_t ignored;
+
+	(void)sig;
+	ignored = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)ignored;
+	_exit(1);
+}
+
 static int hook_open(struct hook *hook, struct err *err)
 {
 	struct buf in = BUF_INIT;
@@ -156,6 +171,12 @@ static int hook_open(struct hook *hook, struct err *err)
 	}
 	if (settings_read(&hook->settings, hook->repo, true, err) < 0)
 		goto done;
+	/*
+	 * The checks watch gitapps.timeout themselves; this hard stop, a
+	 * little later, also covers gpg and the history walk (SPEC 4).
+	 */
+	signal(SIGALRM, hook_timeout);
+	alarm(hook->settings.timeout + 5);
 	/* SPEC 4: the fast path leaves tree-entry checks to git's fsck */
 	if (!hook->settings.fsck_objects) {
 		err_set(err, "receive.fsckObjects is not true in the "
@@ -276,6 +297,9 @@ static int hook_read_cert(struct hook *hook, struct err *err)
 {
 	const char *hex = getenv("GIT_PUSH_CERT");
 	git_blob *blob = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size;
 	int error = -1;
 
 	if (hex == NULL || *hex == '\0') {
@@ -284,13 +308,19 @@ static int hook_read_cert(struct hook *hook, struct err *err)
 		goto done;
 	}
 	if (git_oid_fromstr(&hook->cert_id, hex) < 0 ||
-	    git_blob_lookup(&blob, hook->repo, &hook->cert_id) < 0) {
+	    git_repository_odb(&odb, hook->repo) < 0 ||
+	    git_odb_read_header(&size, &type, odb, &hook->cert_id) < 0) {
 		hook_git_error(err, "cannot read the push certificate");
 		goto done;
 	}
-	if (git_blob_rawsize(blob) > CERT_MAX) {
+	/* the size before the content: the pusher chose it */
+	if (type != GIT_OBJECT_BLOB || size > CERT_MAX) {
 		err_set(err, "push certificate larger than %u bytes",
 			CERT_MAX);
+		goto done;
+	}
+	if (git_blob_lookup(&blob, hook->repo, &hook->cert_id) < 0) {
+		hook_git_error(err, "cannot read the push certificate");
 		goto done;
 	}
 	if (cert_parse(&hook->cert, git_blob_rawcontent(blob),
@@ -302,6 +332,7 @@ static int hook_read_cert(struct hook *hook, struct err *err)
 	}
 	error = 0;
 done:
+	git_odb_free(odb);
 	git_blob_free(blob);
 	return error;
 }
@@ -347,7 +378,7 @@ static int hook_keys_of(struct hook_keys *out, const struct policyref *files,
 			continue;
 		memcpy(out->ids[out->n], path + 5, USERID_LEN);
 		git_oid_tostr(out->blobs[out->n], GIT_OID_HEXSZ + 1,
-			      git_blob_id(files->blobs[i]));
+			      &files->ids[i]);
 		k->id = out->ids[out->n];
 		k->blob_id = cache ? out->blobs[out->n] : NULL;
 		k->data = files->files[i].data;
@@ -668,7 +699,6 @@ static int hook_record_cert(struct hook *hook, struct err *err)
 	snprintf(dir, sizeof(dir), "%s/accepted-certs", hook->dir);
 	if (hook_mkdir(hook->dir, err) < 0 || hook_mkdir(dir, err) < 0)
 		return -1;
-	hook_expire_records(dir, hook->settings.nonce_slop);
 	hook_record_name(name, hook->cert);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -707,13 +737,22 @@ int main(void)
 		fputs("error: cannot initialize libgit2\n", stderr);
 		return 1;
 	}
-	if (hook_open(&hook, &err) < 0 || hook_load_policy(&hook, &err) < 0 ||
+	if (hook_open(&hook, &err) < 0) {
+		hook_print_error(&err);
+		goto done;
+	}
+	/* each run forgets what is old, accepted or not (SPEC 2) */
+	{
+		char dir[4300];
+
+		snprintf(dir, sizeof(dir), "%s/accepted-certs", hook.dir);
+		hook_expire_records(dir, hook.settings.nonce_slop);
+	}
+	if (hook_load_policy(&hook, &err) < 0 ||
 	    hook_identify(&hook, &err) < 0) {
 		hook_print_error(&err);
 		goto done;
 	}
-	/* a hard stop beyond the deadline the checks watch themselves */
-	alarm(hook.settings.timeout + 5);
 	if (hook_judge(&hook, &err) < 0) {
 		hook_print_error(&err);
 		goto done;

@@ -16,8 +16,13 @@ static int settings_git_error(struct err *err, const char *what)
 		       e && e->message ? e->message : "unknown error");
 }
 
+/*
+ * A number between min and max; fallback when absent.  A cap of 0 is an
+ * error rather than "the default": an admin who wrote it meant something.
+ */
 static int settings_number(int64_t *out, git_config *cfg, const char *name,
-			   int64_t fallback, int64_t max, struct err *err)
+			   int64_t fallback, int64_t min, int64_t max,
+			   struct err *err)
 {
 	int rc = git_config_get_int64(out, cfg, name);
 
@@ -25,7 +30,7 @@ static int settings_number(int64_t *out, git_config *cfg, const char *name,
 		*out = fallback;
 		return 0;
 	}
-	if (rc < 0 || *out < 0 || *out > max)
+	if (rc < 0 || *out < min || *out > max)
 		return err_set(err, "bad value for '%s' in the repository's "
 				    "config", name);
 	return 0;
@@ -75,27 +80,28 @@ int settings_read(struct settings *out, git_repository *repo,
 		goto done;
 	}
 	if (settings_number(&n, cfg, "gitapps.maxCommits",
-			    JUDGE_DEFAULT_MAX_COMMITS, INT64_MAX, err) < 0)
+			    JUDGE_DEFAULT_MAX_COMMITS, 1, INT64_MAX, err) < 0)
 		goto done;
 	out->max_commits = (size_t)n;
 	if (settings_number(&n, cfg, "gitapps.maxTreeEntries",
-			    JUDGE_DEFAULT_MAX_TREE_ENTRIES, INT64_MAX, err) < 0)
+			    JUDGE_DEFAULT_MAX_TREE_ENTRIES, 1, INT64_MAX,
+			    err) < 0)
 		goto done;
 	out->max_tree_entries = (size_t)n;
 	if (settings_number(&n, cfg, "gitapps.timeout", JUDGE_DEFAULT_TIMEOUT,
-			    86400, err) < 0)
+			    1, 86400, err) < 0)
 		goto done;
 	out->timeout = (unsigned)n;
 	if (settings_number(&n, cfg, "gitapps.regexMatchLimit",
-			    MATCH_DEFAULT_LIMIT, UINT32_MAX, err) < 0)
+			    MATCH_DEFAULT_LIMIT, 1, UINT32_MAX, err) < 0)
 		goto done;
 	out->match_limit = (uint32_t)n;
 	if (settings_number(&n, cfg, "gitapps.maxDenials",
-			    JUDGE_DEFAULT_MAX_DENIALS, 100000, err) < 0)
+			    JUDGE_DEFAULT_MAX_DENIALS, 1, 100000, err) < 0)
 		goto done;
 	out->max_denials = (size_t)n;
-	if (settings_number(&n, cfg, "receive.certNonceSlop", 0, 86400, err) <
-	    0)
+	if (settings_number(&n, cfg, "receive.certNonceSlop", 0, 0, 86400,
+			    err) < 0)
 		goto done;
 	out->nonce_slop = (unsigned)n;
 	rc = git_config_get_bool(&flag, cfg, "receive.fsckObjects");
