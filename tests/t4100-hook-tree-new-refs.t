@@ -10,55 +10,7 @@ where it was and the exact denied: line; every attack has a twin that
 gets in.'
 
 . "$(dirname "$0")/lib.sh"
-
-# rules <file>: start a fresh rules/ directory holding <file> (stdin);
-# more files may be written into rules/ before set_policy.
-rules () {
-	rm -rf "$SHARNESS_TRASH_DIRECTORY/rules" &&
-	mkdir -p "$SHARNESS_TRASH_DIRECTORY/rules/refs" \
-		"$SHARNESS_TRASH_DIRECTORY/rules/branches" &&
-	cat >"$SHARNESS_TRASH_DIRECTORY/rules/$1"
-}
-
-# set_policy: the server's policy becomes the base one (init's files and
-# every user's key) plus rules/, committed on the server as an owner's
-# setup would be.
-set_policy () {
-	(
-		cd "$SHARNESS_TRASH_DIRECTORY/server.git" &&
-		commit_policy refs/apps/access-control ../base ../rules \
-			>/dev/null
-	)
-}
-
-# hook_lines: what the hook printed, without git's "remote: " and the
-# spaces git may pad a line with.
-hook_lines () {
-	sed -n -e 's/ *$//' -e 's/^remote: //p' \
-		"$SHARNESS_TRASH_DIRECTORY/push.err"
-}
-
-# said <line>: the hook printed exactly this line.
-said () {
-	hook_lines >said.lines &&
-	grep -x -F -e "$1" said.lines || {
-		echo "no such line from the hook: $1" >&2
-		cat said.lines >&2
-		return 1
-	}
-}
-
-# fresh: in the client, main reset to the server's main.
-fresh () {
-	git fetch -q origin &&
-	git checkout -q -B main origin/main &&
-	git clean -q -fdx
-}
-
-# short <repo> <rev>: the 12 hex digits a denial names a commit by.
-short () {
-	git -C "$1" rev-parse --verify "$2^{commit}" | cut -c1-12
-}
+. "$SRC/tests/lib-hook.sh"
 
 test_expect_success 'setup: an owner and Alice; main with docs/ src/' '
 	test_when_finished stop_gpg_agent &&
