@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
-#include <gpgme.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "../common/buf.h"
+#include "../common/file.h"
 #include "../hooks/keyfile.h"
 #include "../policy/policy.h"
 #include "../policy/userid.h"
@@ -63,71 +63,23 @@ static int init_git_error(const char *what)
 			 e && e->message ? e->message : "unknown error");
 }
 
-/* Read a file of at most max bytes. */
+/* Read a file of at most max bytes; an exit code. */
 static int init_read_file(struct buf *out, const char *path, size_t max)
 {
-	char chunk[8192];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct err err = {""};
 
-	if (fd < 0)
-		return cli_fatal("cannot open '%s': %s", path,
-				 strerror(errno));
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0) {
-		if (out->len + (size_t)n > max) {
-			close(fd);
-			return cli_fatal("'%s' is larger than %zu bytes", path,
-					 max);
-		}
-		if (buf_put(out, chunk, (size_t)n) < 0) {
-			close(fd);
-			return cli_fatal("out of memory");
-		}
-	}
-	close(fd);
-	if (n < 0)
-		return cli_fatal("cannot read '%s': %s", path,
-				 strerror(errno));
-	return 0;
+	return file_read(out, path, max, &err) < 0 ? cli_fatal("%s", err.msg)
+						   : 0;
 }
 
-/* Export <ID> from the caller's keyring, self-signatures only. */
+/* Export <ID> from the caller's keyring; an exit code. */
 static int init_export_key(struct init_owner *owner, const char *id)
 {
-	gpgme_ctx_t ctx = NULL;
-	gpgme_data_t data = NULL;
-	const char *patterns[] = {id, NULL};
-	char *mem = NULL;
-	size_t len = 0;
-	int status = CLI_EXIT_FATAL;
+	struct err err = {""};
 
-	gpgme_check_version(NULL);
-	if (gpgme_new(&ctx) != 0 || gpgme_data_new(&data) != 0) {
-		cli_fatal("cannot set up gpg");
-		goto done;
-	}
-	gpgme_set_armor(ctx, 1);
-	if (gpgme_op_export_ext(ctx, patterns, GPGME_EXPORT_MODE_MINIMAL,
-				data) != 0) {
-		cli_fatal("cannot export key '%s'", id);
-		goto done;
-	}
-	mem = gpgme_data_release_and_get_mem(data, &len);
-	data = NULL;
-	if (mem == NULL || len == 0) {
-		cli_fatal("no key '%s' in your keyring ($GNUPGHOME)", id);
-		goto done;
-	}
-	if (buf_put(&owner->key, mem, len) < 0) {
-		cli_fatal("out of memory");
-		goto done;
-	}
-	status = 0;
-done:
-	gpgme_free(mem);
-	gpgme_data_release(data);
-	gpgme_release(ctx);
-	return status;
+	return keyfile_export(&owner->key, id, &err) < 0
+		       ? cli_fatal("%s", err.msg)
+		       : 0;
 }
 
 /* The key must be one good key named by its fingerprint (SPEC 2). */

@@ -1,8 +1,6 @@
 /* acl_keys: `git acl keys add|list`: the keys/ of the local policy ref */
 #include <errno.h>
-#include <fcntl.h>
 #include <git2.h>
-#include <gpgme.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +8,7 @@
 #include <unistd.h>
 
 #include "../common/buf.h"
+#include "../common/file.h"
 #include "../common/quote.h"
 #include "../hooks/keyfile.h"
 #include "../hooks/policyref.h"
@@ -45,59 +44,14 @@ static int keys_git_error(const char *what)
 			 e && e->message ? e->message : "unknown error");
 }
 
-static int keys_read_file(struct buf *out, const char *path)
+/* The key from a file or from $GNUPGHOME; an exit code. */
+static int keys_load(struct buf *out, const char *arg, bool from_file)
 {
-	char chunk[8192];
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct err err = {""};
+	int error = from_file ? file_read(out, arg, KEYFILE_MAX, &err)
+			      : keyfile_export(out, arg, &err);
 
-	if (fd < 0)
-		return cli_fatal("cannot open '%s': %s", path,
-				 strerror(errno));
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (out->len + (size_t)n > KEYFILE_MAX ||
-		    buf_put(out, chunk, (size_t)n) < 0) {
-			close(fd);
-			return cli_fatal("'%s' is larger than %u bytes", path,
-					 KEYFILE_MAX);
-		}
-	close(fd);
-	return n < 0 ? cli_fatal("cannot read '%s'", path) : 0;
-}
-
-static int keys_export(struct buf *out, const char *spec)
-{
-	gpgme_ctx_t ctx = NULL;
-	gpgme_data_t data = NULL;
-	const char *patterns[] = {spec, NULL};
-	char *mem = NULL;
-	size_t len = 0;
-	int status = CLI_EXIT_FATAL;
-
-	gpgme_check_version(NULL);
-	if (gpgme_new(&ctx) != 0 || gpgme_data_new(&data) != 0) {
-		cli_fatal("cannot set up gpg");
-		goto done;
-	}
-	gpgme_set_armor(ctx, 1);
-	/* self-signatures only: the hook imports nothing else anyway */
-	if (gpgme_op_export_ext(ctx, patterns, GPGME_EXPORT_MODE_MINIMAL,
-				data) != 0) {
-		cli_fatal("cannot export key '%s'", spec);
-		goto done;
-	}
-	mem = gpgme_data_release_and_get_mem(data, &len);
-	data = NULL;
-	if (mem == NULL || len == 0) {
-		cli_fatal("no key '%s' in your keyring ($GNUPGHOME)", spec);
-		goto done;
-	}
-	status = buf_put(out, mem, len) < 0 ? cli_fatal("out of memory") : 0;
-done:
-	gpgme_free(mem);
-	gpgme_data_release(data);
-	gpgme_release(ctx);
-	return status;
+	return error < 0 ? cli_fatal("%s", err.msg) : 0;
 }
 
 /* The key's id, once it proves to be one good key named by its print. */
@@ -234,12 +188,12 @@ static int keys_add(int argc, char **argv)
 		goto done;
 	}
 	/* a path names a file; anything else a key of $GNUPGHOME */
-	status = (strchr(argv[0], '/') != NULL ||
-		  (strlen(argv[0]) > 4 &&
-		   strcmp(argv[0] + strlen(argv[0]) - 4, ".asc") == 0)) &&
-				 stat(argv[0], &st) == 0
-			 ? keys_read_file(&key, argv[0])
-			 : keys_export(&key, argv[0]);
+	status = keys_load(&key, argv[0],
+			   (strchr(argv[0], '/') != NULL ||
+			    (strlen(argv[0]) > 4 &&
+			     strcmp(argv[0] + strlen(argv[0]) - 4, ".asc") ==
+				     0)) &&
+				   stat(argv[0], &st) == 0);
 	if (status == 0 && (status = keys_check(id, &key, argv[0])) == 0)
 		status = keys_commit(repo, id, &key);
 done:

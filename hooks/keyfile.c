@@ -14,55 +14,22 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "gpghome.h"
 #include "pgp.h"
 
 struct keyfile_checker {
-	char *home;
+	char home[GPGHOME_PATH_MAX];
 	gpgme_ctx_t ctx;
 };
-
-static int keyfile_remove_entry(const char *path, const struct stat *st,
-				int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 &&
-			       errno != ENOENT
-		       ? -1
-		       : 0;
-}
 
 void keyfile_checker_free(struct keyfile_checker *checker)
 {
 	if (checker == NULL)
 		return;
 	gpgme_release(checker->ctx);
-	if (checker->home != NULL)
-		nftw(checker->home, keyfile_remove_entry, 16,
-		     FTW_DEPTH | FTW_PHYS);
-	free(checker->home);
+	if (checker->home[0] != '\0')
+		gpghome_remove(checker->home);
 	free(checker);
-}
-
-static int keyfile_write_conf(const char *home, struct err *err)
-{
-	static const char conf[] = "no-autostart\n";
-	char path[4096];
-	int fd, n;
-	ssize_t written;
-
-	n = snprintf(path, sizeof(path), "%s/gpg.conf", home);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return err_set(err, "gpg home path too long");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return err_set(err, "cannot create '%s': %s", path,
-			       strerror(errno));
-	written = write(fd, conf, sizeof(conf) - 1);
-	if (close(fd) < 0 || written != (ssize_t)(sizeof(conf) - 1))
-		return err_set(err, "cannot write '%s'", path);
-	return 0;
 }
 
 static int keyfile_gpg_error(struct err *err, const char *what,
@@ -74,46 +41,20 @@ static int keyfile_gpg_error(struct err *err, const char *what,
 int keyfile_checker_new(struct keyfile_checker **out, struct err *err)
 {
 	struct keyfile_checker *checker = NULL;
-	const char *tmp = getenv("TMPDIR");
-	char template[4096];
-	gpgme_error_t gerr;
-	int n, error = -1;
+	int error = -1;
 
 	*out = NULL;
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	n = snprintf(template, sizeof(template), "%s/gitapps-keys.XXXXXX",
-		     tmp);
-	if (n < 0 || (size_t)n >= sizeof(template)) {
-		err_set(err, "TMPDIR too long");
-		goto done;
-	}
 	if ((checker = calloc(1, sizeof(*checker))) == NULL) {
 		err_set(err, "out of memory");
 		goto done;
 	}
-	if (mkdtemp(template) == NULL) {
-		err_set(err, "cannot create a gpg home in '%s': %s", tmp,
-			strerror(errno));
+	if (gpghome_make(checker->home, sizeof(checker->home), NULL,
+			 "gitapps-keys", "no-autostart\n", err) < 0) {
+		checker->home[0] = '\0';
 		goto done;
 	}
-	if ((checker->home = strdup(template)) == NULL) {
-		rmdir(template);
-		err_set(err, "out of memory");
+	if (gpghome_ctx(&checker->ctx, checker->home, err) < 0)
 		goto done;
-	}
-	if (keyfile_write_conf(checker->home, err) < 0)
-		goto done;
-	gpgme_check_version(NULL);
-	if ((gerr = gpgme_new(&checker->ctx)) != 0 ||
-	    (gerr = gpgme_set_protocol(checker->ctx, GPGME_PROTOCOL_OpenPGP)) !=
-		    0 ||
-	    (gerr = gpgme_ctx_set_engine_info(checker->ctx,
-					      GPGME_PROTOCOL_OpenPGP, NULL,
-					      checker->home)) != 0) {
-		keyfile_gpg_error(err, "cannot set up gpg", gerr);
-		goto done;
-	}
 	*out = checker;
 	checker = NULL;
 	error = 0;
@@ -311,4 +252,42 @@ int keyfile_check(struct keyfile_checker *checker, const char *id,
 			       ? err_set(err, "out of memory")
 			       : 0;
 	return keyfile_check_key(checker, id, data, len, problem, uids, err);
+}
+
+int keyfile_export(struct buf *out, const char *spec, struct err *err)
+{
+	gpgme_ctx_t ctx = NULL;
+	gpgme_data_t data = NULL;
+	const char *patterns[] = {spec, NULL};
+	char *mem = NULL;
+	size_t len = 0;
+	int error = -1;
+
+	gpgme_check_version(NULL);
+	if (gpgme_new(&ctx) != 0 || gpgme_data_new(&data) != 0) {
+		err_set(err, "cannot set up gpg");
+		goto done;
+	}
+	gpgme_set_armor(ctx, 1);
+	if (gpgme_op_export_ext(ctx, patterns, GPGME_EXPORT_MODE_MINIMAL,
+				data) != 0) {
+		err_set(err, "cannot export key '%s'", spec);
+		goto done;
+	}
+	mem = gpgme_data_release_and_get_mem(data, &len);
+	data = NULL;
+	if (mem == NULL || len == 0) {
+		err_set(err, "no key '%s' in your keyring ($GNUPGHOME)", spec);
+		goto done;
+	}
+	if (buf_put(out, mem, len) < 0) {
+		err_set(err, "out of memory");
+		goto done;
+	}
+	error = 0;
+done:
+	gpgme_free(mem);
+	gpgme_data_release(data);
+	gpgme_release(ctx);
+	return error;
 }

@@ -64,4 +64,12 @@ int keyfile_check(struct keyfile_checker *checker, const char *id,
 		  const char *data, size_t len, struct buf *problem,
 		  struct buf *uids, struct err *err);
 
+/*
+ * Export the public key spec names (a fingerprint, key id or user id) from
+ * the caller's own keyring ($GNUPGHOME), armored, with self-signatures
+ * only (what the hook imports anyway), appending it to out.  Returns 0, or
+ * -1 with err set when gpg fails or knows no such key.
+ */
+int keyfile_export(struct buf *out, const char *spec, struct err *err);
+
 #endif

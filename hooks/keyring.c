@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <gpgme.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "../common/buf.h"
+#include "gpghome.h"
 #include "keyfile.h"
 
 #define KEYRING_PATH_MAX 4096
@@ -29,66 +29,10 @@ static const char keyring_gpg_conf[] =
 	"no-autostart\n"
 	"import-options self-sigs-only\n";
 
-static int keyring_remove_entry(const char *path, const struct stat *st,
-				int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0 &&
-	    errno != ENOENT)
-		return -1;
-	return 0;
-}
-
-static void keyring_remove_tree(const char *path)
-{
-	nftw(path, keyring_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static int keyring_gpg_error(struct err *err, const char *what,
 			     gpgme_error_t gerr)
 {
 	return err_set(err, "%s: %s", what, gpgme_strerror(gerr));
-}
-
-static int keyring_new_ctx(gpgme_ctx_t *out, const char *home,
-			   struct err *err)
-{
-	gpgme_ctx_t ctx = NULL;
-	gpgme_error_t gerr;
-
-	*out = NULL;
-	gpgme_check_version(NULL);
-	if ((gerr = gpgme_new(&ctx)) != 0 ||
-	    (gerr = gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)) != 0 ||
-	    (gerr = gpgme_ctx_set_engine_info(ctx, GPGME_PROTOCOL_OpenPGP,
-					      NULL, home)) != 0) {
-		gpgme_release(ctx);
-		return keyring_gpg_error(err, "cannot set up gpg", gerr);
-	}
-	*out = ctx;
-	return 0;
-}
-
-static int keyring_write_conf(const char *home, struct err *err)
-{
-	char path[KEYRING_PATH_MAX];
-	ssize_t written;
-	int fd, n;
-
-	n = snprintf(path, sizeof(path), "%s/gpg.conf", home);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return err_set(err, "gpg home path too long");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0)
-		return err_set(err, "cannot create '%s': %s", path,
-			       strerror(errno));
-	written = write(fd, keyring_gpg_conf, sizeof(keyring_gpg_conf) - 1);
-	if (close(fd) < 0 ||
-	    written != (ssize_t)(sizeof(keyring_gpg_conf) - 1))
-		return err_set(err, "cannot write '%s'", path);
-	return 0;
 }
 
 /*
@@ -105,8 +49,7 @@ static int keyring_import(const char *home, const struct keyring_key *key,
 	int error = -1;
 
 	*usable = false;
-	if (keyring_write_conf(home, err) < 0 ||
-	    keyring_new_ctx(&ctx, home, err) < 0)
+	if (gpghome_ctx(&ctx, home, err) < 0)
 		goto done;
 	if ((gerr = gpgme_data_new_from_mem(&data, key->data, key->len, 0)) !=
 	    0) {
@@ -191,17 +134,12 @@ static int keyring_home(char *home, size_t size, bool *temporary,
 		if (keyring_mkdir_p(opts->cache_dir, err) < 0)
 			return -1;
 		base = opts->cache_dir;
-	} else if (base == NULL && (base = getenv("TMPDIR")) == NULL) {
-		base = "/tmp";
 	}
-	n = snprintf(tmp, sizeof(tmp), "%s/tmp-keyring.XXXXXX", base);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return err_set(err, "path too long");
-	if (mkdtemp(tmp) == NULL)
-		return err_set(err, "cannot create a gpg home in '%s': %s",
-			       base, strerror(errno));
+	if (gpghome_make(tmp, sizeof(tmp), base, "tmp-keyring",
+			 keyring_gpg_conf, err) < 0)
+		return -1;
 	if ((n = keyring_import(tmp, key, usable, err)) < 0 || !*usable) {
-		keyring_remove_tree(tmp);
+		gpghome_remove(tmp);
 		return n;
 	}
 	if (!cache) {
@@ -213,7 +151,7 @@ static int keyring_home(char *home, size_t size, bool *temporary,
 	if (rename(tmp, home) < 0) {
 		int saved = errno;
 
-		keyring_remove_tree(tmp);
+		gpghome_remove(tmp);
 		if ((saved != EEXIST && saved != ENOTEMPTY) ||
 		    lstat(home, &st) < 0 || !S_ISDIR(st.st_mode))
 			return err_set(err, "cannot publish keyring '%s': %s",
@@ -247,7 +185,7 @@ static int keyring_verify(bool *good, const char *home,
 	int error = -1;
 
 	*good = false;
-	if (keyring_new_ctx(&ctx, home, err) < 0)
+	if (gpghome_ctx(&ctx, home, err) < 0)
 		goto done;
 	if ((gerr = gpgme_data_new_from_mem(&sig_data, sig->armored,
 					    sig->armored_len, 0)) != 0 ||
@@ -340,7 +278,7 @@ int keyring_identify(enum keyring_result *result, char id_out[41],
 			continue;
 		error = keyring_verify(&good, home, &keys[i], sig, err);
 		if (temporary)
-			keyring_remove_tree(home);
+			gpghome_remove(home);
 		if (error < 0)
 			return -1;
 		if (good && verified++ == 0)
