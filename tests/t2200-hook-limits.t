@@ -15,9 +15,10 @@ test_expect_success 'setup' '
 	make_key "Owner <owner@example.com>" >owner.id &&
 	make_key "Eve <eve@example.com>" >eve.id &&
 	setup_server server.git "$(cat owner.id)" &&
-	git clone -q server.git client &&
+	git clone -q server.git client 2>/dev/null &&
 	git -C client fetch -q origin \
-		refs/apps/access-control:refs/apps/access-control
+		refs/apps/access-control:refs/apps/access-control &&
+	git -C client commit -q --allow-empty -m start
 '
 
 test_expect_success NOT_ASAN 'a huge key file in a registration is never read' '
@@ -32,7 +33,7 @@ test_expect_success NOT_ASAN 'a huge key file in a registration is never read' '
 	chmod +x server.git/hooks/pre-receive &&
 	(
 		cd client &&
-		git checkout -q refs/apps/access-control &&
+		git checkout -q --detach refs/apps/access-control &&
 		# 300 MB of zeros: a tiny pack, a huge blob
 		blob=$(head -c 300000000 /dev/zero | git hash-object -w --stdin) &&
 		git update-index --add --cacheinfo 100644,$blob,keys/$EVE.asc &&
@@ -51,8 +52,9 @@ test_expect_success 'old replay records go on every run, even a rejected one' '
 	touch server.git/gitapps/accepted-certs/fresh &&
 	(
 		cd client &&
-		test_must_fail git push origin HEAD:refs/heads/x 2>/dev/null
+		test_must_fail git push origin main:refs/heads/x 2>../err
 	) &&
+	grep "error: unsigned push" err &&
 	! test -e server.git/gitapps/accepted-certs/stale &&
 	test -e server.git/gitapps/accepted-certs/fresh
 '
@@ -65,8 +67,7 @@ do
 		git -C server.git config gitapps.$cap 0 &&
 		(
 			cd client &&
-			git checkout -q --detach &&
-			push_denied "$(cat ../owner.id)" origin HEAD:refs/heads/cap
+			push_denied "$(cat ../owner.id)" origin main:refs/heads/cap
 		) &&
 		grep "error: bad value for '\''gitapps.$cap'\''" push.err &&
 		ref_is server.git refs/heads/cap none
