@@ -27,7 +27,6 @@ struct judge {
 	struct judge_config config;
 	size_t commit_budget;
 	struct treediff *treediff;
-	struct keyfile_checker *keys;
 	struct judge_denial *denials;	/* the first max_denials */
 	size_t ndenials;		/* all of them */
 };
@@ -83,7 +82,6 @@ void judge_free(struct judge *judge)
 	}
 	free(judge->denials);
 	treediff_free(judge->treediff);
-	keyfile_checker_free(judge->keys);
 	free(judge);
 }
 
@@ -465,6 +463,7 @@ static int judge_key_files(struct judge *judge, const char *user,
 	for (i = 0; i < files->count; i++) {
 		const struct policy_file *f = &files->files[i];
 		const char *name = f->path + 5;
+		struct keyfile_info info;
 		char id[USERID_LEN + 1];
 
 		if (strncmp(f->path, "keys/", 5) != 0)
@@ -483,13 +482,22 @@ static int judge_key_files(struct judge *judge, const char *user,
 			continue;	/* a bad name: the policy load says so */
 		memcpy(id, name, USERID_LEN);
 		id[USERID_LEN] = '\0';
-		if (judge->keys == NULL &&
-		    keyfile_checker_new(&judge->keys, err) < 0)
-			goto done;
+		/*
+		 * SPEC 2's rules for a pushed key file are about its form;
+		 * a key that is revoked or expired identifies nobody but may
+		 * be recorded, or nobody could ever publish a revocation.
+		 */
 		buf_clear(&problem);
-		if (keyfile_check(judge->keys, id, f->data, f->len, &problem,
-				  NULL, err) < 0)
+		if (keyfile_parse(&info, f->data, f->len, &problem) < 0) {
+			err_set(err, "out of memory");
 			goto done;
+		}
+		if (problem.len == 0 && strcmp(info.fprs[0], id) != 0 &&
+		    buf_printf(&problem, "holds the key %s, not %s",
+			       info.fprs[0], id) < 0) {
+			err_set(err, "out of memory");
+			goto done;
+		}
 		if (problem.len == 0)
 			continue;
 		buf_clear(&text);
@@ -501,7 +509,7 @@ static int judge_key_files(struct judge *judge, const char *user,
 		if (judge_deny_text(judge, user, op_name(op), ref, new,
 				    buf_cstr(&text),
 				    "a key file is one armored public key, "
-				    "named by its fingerprint (SPEC 2)",
+				    "named by its fingerprint (see git-acl(1))",
 				    err) < 0)
 			goto done;
 	}

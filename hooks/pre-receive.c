@@ -516,8 +516,9 @@ static const char *hook_keyring_problem(enum keyring_result result)
 		       "register your key with 'git acl keys add' and push "
 		       POLICY_REF;
 	case KEYRING_BAD_SIGNATURE:
-		return "the push certificate's signature does not verify: "
-		       "push again with 'git push --signed'";
+		return "the push certificate's signature does not verify "
+		       "under the key file of its key (a revoked or expired "
+		       "key identifies nobody: see 'git acl keys list')";
 	case KEYRING_AMBIGUOUS:
 		return "the push certificate's signature verifies under more "
 		       "than one key file: ask an owner to remove the copy";

@@ -1,0 +1,466 @@
+#!/bin/sh
+
+test_description='pre-receive: the key files behind an identity (SPEC 2)
+
+A revoked key identifies nobody; a signature that does not verify is
+refused; a key file that copies another user'\''s key as its subkey
+neither takes that user'\''s identity nor stops them.  Every rejected push
+is checked for its exit status, the ref left where it was and the exact
+error: line; every attack has a twin that gets in.'
+
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/lib-hook.sh"
+. "$SRC/tests/lib-raw.sh"
+
+# signature_of <cert>: the armored signature that ends a certificate
+signature_of () {
+	sed -n "/^-----BEGIN PGP SIGNATURE-----\$/,\$p" "$1"
+}
+
+# key_field <key> <record> <field>: a field of gpg's colon listing
+key_field () {
+	gpg --with-colons --with-keygrip --list-keys "$1" |
+	awk -F: -v r="$2" -v f="$3" '$1 == r { print $f; exit }'
+}
+
+# armor_key: stdin, binary OpenPGP packets, armored as a public key block;
+# with --no-backsig, first without the embedded signature subpackets
+# (type 32) of each signature's unhashed area: a signing subkey's binding
+# signature then lacks the subkey's back-signature (RFC 4880 5.2.3.26;
+# gpg puts it in the unhashed area).  Packets are rewritten with old-format
+# two-octet lengths.
+armor_key () {
+	perl -MMIME::Base64=encode_base64 -e '
+		my $strip = @ARGV && $ARGV[0] eq "--no-backsig";
+		binmode(STDIN);
+		my $in = do { local $/; <STDIN> };
+		my ($pos, $out) = (0, "");
+		while ($pos < length($in)) {
+			my $ctb = ord(substr($in, $pos++, 1));
+			die "not a packet\n" unless $ctb & 0x80;
+			my ($tag, $len);
+			if ($ctb & 0x40) {
+				$tag = $ctb & 0x3f;
+				my $o = ord(substr($in, $pos++, 1));
+				if ($o < 192) {
+					$len = $o;
+				} elsif ($o < 224) {
+					$len = (($o - 192) << 8) + 192 +
+					    ord(substr($in, $pos++, 1));
+				} elsif ($o == 255) {
+					$len = unpack("N", substr($in, $pos, 4));
+					$pos += 4;
+				} else {
+					die "partial length\n";
+				}
+			} else {
+				$tag = ($ctb >> 2) & 0xf;
+				my $lt = $ctb & 3;
+				die "indeterminate length\n" if $lt == 3;
+				my $n = (1, 2, 4)[$lt];
+				$len = unpack(("C", "n", "N")[$lt],
+				    substr($in, $pos, $n));
+				$pos += $n;
+			}
+			my $body = substr($in, $pos, $len);
+			$pos += $len;
+			if ($strip && $tag == 2 && ord($body) == 4) {
+				my $hl = unpack("n", substr($body, 4, 2));
+				my $ul = unpack("n", substr($body, 6 + $hl, 2));
+				my $un = substr($body, 8 + $hl, $ul);
+				my ($p, $keep) = (0, "");
+				while ($p < length($un)) {
+					my $o = ord(substr($un, $p, 1));
+					my ($sl, $hn) = $o < 192 ? ($o, 1)
+					    : $o < 255 ? (((($o - 192) << 8) + 192 +
+						ord(substr($un, $p + 1, 1))), 2)
+					    : (unpack("N", substr($un, $p + 1, 4)), 5);
+					my $sub = substr($un, $p, $hn + $sl);
+					$keep .= $sub
+					    unless (ord(substr($sub, $hn, 1)) & 0x7f)
+						== 32;
+					$p += $hn + $sl;
+				}
+				$body = substr($body, 0, 6 + $hl) .
+				    pack("n", length($keep)) . $keep .
+				    substr($body, 8 + $hl + $ul);
+			}
+			$out .= chr(0x81 | ($tag << 2)) . pack("n", length($body)) .
+			    $body;
+		}
+		my $crc = 0xb704ce;
+		for my $octet (unpack("C*", $out)) {
+			$crc ^= $octet << 16;
+			for (1 .. 8) {
+				$crc <<= 1;
+				$crc ^= 0x1864cfb if $crc & 0x1000000;
+			}
+		}
+		my $b64 = encode_base64($out, "");
+		$b64 =~ s/(.{1,64})/$1\n/g;
+		print "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n", $b64, "=",
+		    encode_base64(substr(pack("N", $crc & 0xffffff), 1)),
+		    "-----END PGP PUBLIC KEY BLOCK-----\n";
+	' -- "$@"
+}
+
+# copy_as_subkey <holder> <victim> [--no-backsig]: the holder's public key
+# with, as a signing subkey, the victim's primary key packet byte for byte
+# (same creation time, same key: same fingerprint), bound by the holder's
+# own binding signature; armored.  gpg makes it from the victim's keygrip
+# ("addkey", "Existing key") at the victim's creation time, so the holder
+# must be the older key.  gpg adds the victim's back-signature, which
+# needs the victim's secret key: a holder who lacks it has none, which
+# --no-backsig reproduces.  The work happens in a throwaway gpg home, so
+# the holder's key in $GNUPGHOME is untouched.
+copy_as_subkey () {
+	cs_home="$SHARNESS_TRASH_DIRECTORY/craft-home" &&
+	test_when_finished "GNUPGHOME=\"$cs_home\" gpgconf --kill all 2>/dev/null; rm -rf \"$cs_home\"" &&
+	rm -rf "$cs_home" &&
+	mkdir "$cs_home" &&
+	chmod 700 "$cs_home" &&
+	cp -R "$GNUPGHOME/private-keys-v1.d" "$cs_home/" &&
+	gpg --export "$1" | GNUPGHOME="$cs_home" gpg --batch --quiet --import &&
+	cs_grip=$(key_field "$2" grp 10) &&
+	cs_time=$(key_field "$2" pub 6) &&
+	test "$cs_time" -ge "$(key_field "$1" pub 6)" &&
+	printf "13\n%s\nQ\n0\n" "$cs_grip" |
+	GNUPGHOME="$cs_home" gpg --batch --quiet --expert \
+		--pinentry-mode loopback --passphrase "" \
+		--faked-system-time "$cs_time!" --command-fd 0 \
+		--edit-key "$1" addkey save 2>/dev/null &&
+	GNUPGHOME="$cs_home" gpg --export "$1" >copy.bin &&
+	armor_key $3 <copy.bin
+}
+
+# subkey_fprs <key file>: the fingerprints of its subkeys, as gpg reads
+# them (a subkey without a valid binding would not be listed)
+subkey_fprs () {
+	gpg --with-colons --show-keys "$1" 2>/dev/null |
+	awk -F: '$1 == "sub" { s = 1; next } $1 == "fpr" && s { print $10 } { s = 0 }'
+}
+
+# register <id> <key file>: in the policy clone, <id> pushes the creation
+# of keys/<id>.asc holding <key file> (a path in the trash directory);
+# the push must be accepted
+register () {
+	(
+		cd policy &&
+		fresh_acl &&
+		cp "../$2" keys/$1.asc &&
+		git add keys &&
+		test_tick &&
+		git commit -q -m "register $1" &&
+		push_ok "$1" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD)
+}
+
+# work <branch> <message>: in the client, a new commit on <branch>
+work () {
+	(
+		cd client &&
+		git checkout -q "$1" &&
+		echo "$2" >>"$1.txt" &&
+		git add "$1.txt" &&
+		test_tick &&
+		git commit -q -m "$2"
+	)
+}
+
+test_expect_success 'setup: users, a server whose users push their own branches' '
+	test_when_finished stop_gpg_agent &&
+	# the holders of copied keys are made first: a subkey is never
+	# older than its primary key
+	MALLORY=$(make_key "Mallory <mallory@example.com>") &&
+	EVE=$(make_key "Eve <eve@example.com>") &&
+	FRANK=$(make_key "Frank <frank@example.com>") &&
+	OWNER=$(make_key "Owner <owner@example.com>") &&
+	ALICE=$(make_key "Alice <alice@example.com>") &&
+	CAROL=$(make_key "Carol <carol@example.com>") &&
+	DAVE=$(make_key "Dave <dave@example.com>") &&
+	for u in MALLORY EVE FRANK OWNER ALICE CAROL DAVE
+	do
+		eval "echo \$$u" >$u.id || return 1
+	done &&
+	setup_server server.git "$OWNER" &&
+	git clone -q --no-checkout server.git policy 2>/dev/null &&
+	(
+		cd policy &&
+		fresh_acl &&
+		echo "anyone create-branch,fast-forward heads/users/\${user_id}/.*" \
+			>refs/users.conf &&
+		{
+			echo "[heads/users/\${user_id}/.*]" &&
+			echo "anyone create-directory,create-file,modify,delete .*"
+		} >branches/users.conf &&
+		git add refs branches &&
+		test_tick &&
+		git commit -q -m "users push their own branches" &&
+		push_ok "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	git init -q client &&
+	(
+		cd client &&
+		git remote add origin ../server.git &&
+		echo hello >README &&
+		git add README &&
+		test_tick &&
+		git commit -q -m first &&
+		push_ok "$OWNER" origin HEAD:refs/heads/main
+	) &&
+	ref_is server.git refs/heads/main $(git -C client rev-parse HEAD)
+'
+
+test_expect_success 'setup: Alice and Carol register their keys' '
+	test_when_finished stop_gpg_agent &&
+	ALICE=$(cat ALICE.id) CAROL=$(cat CAROL.id) &&
+	for id in $ALICE $CAROL
+	do
+		gpg --armor --export $id >$id.asc &&
+		register $id $id.asc || return 1
+	done &&
+	git -C client branch alice main &&
+	git -C client branch carol main
+'
+
+# --- a revoked key -----------------------------------------------------
+
+test_expect_success 'Carol pushes to her branch: accepted (the twin of the revoked push)' '
+	test_when_finished stop_gpg_agent &&
+	CAROL=$(cat CAROL.id) &&
+	work carol "before the revocation" &&
+	(
+		cd client &&
+		push_ok "$CAROL" origin carol:refs/heads/users/$CAROL/work
+	) &&
+	ref_is server.git refs/heads/users/$CAROL/work \
+		$(git -C client rev-parse carol) &&
+	# its keyring is cached now, by the blob id of the key file: the
+	# revoked file, a new blob, must not be served from it
+	blob=$(git -C server.git rev-parse refs/apps/access-control:keys/$CAROL.asc) &&
+	test -d server.git/gitapps/keyrings/$blob
+'
+
+# The revoked export is made in a throwaway home: in $GNUPGHOME Carol's
+# secret key stays usable, as it does for whoever stole it, and gpg would
+# refuse to sign with a key it knows is revoked.
+test_expect_success 'Carol revokes her key with the certificate gpg made' '
+	CAROL=$(cat CAROL.id) &&
+	sed "s/^:-----BEGIN/-----BEGIN/" \
+		"$GNUPGHOME/openpgp-revocs.d/$CAROL.rev" >carol.rev &&
+	mkdir revoke-home &&
+	chmod 700 revoke-home &&
+	gpg --export $CAROL >carol.pub &&
+	GNUPGHOME=$PWD/revoke-home gpg --batch --quiet --import carol.pub &&
+	GNUPGHOME=$PWD/revoke-home gpg --batch --quiet --import carol.rev &&
+	GNUPGHOME=$PWD/revoke-home gpg --armor --export $CAROL >carol-revoked.asc &&
+	GNUPGHOME=$PWD/revoke-home gpgconf --kill all &&
+	gpg --with-colons --show-keys carol-revoked.asc >revoked.list &&
+	grep "^pub:r:" revoked.list
+'
+
+# SPEC 2's rules for a pushed key file are about its form; a key file
+# that is later revoked "identifies nobody ... it never stops the policy
+# loading", so an owner can record the revocation.
+test_expect_success 'the owner publishes the revoked key file: accepted' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(cat OWNER.id) CAROL=$(cat CAROL.id) &&
+	(
+		cd policy &&
+		fresh_acl &&
+		cp ../carol-revoked.asc keys/$CAROL.asc &&
+		git add keys &&
+		test_tick &&
+		git commit -q -m "Carol revoked her key" &&
+		push_ok "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse HEAD)
+'
+
+test_expect_success 'the revoked key file is in the policy' '
+	CAROL=$(cat CAROL.id) &&
+	if ! git -C server.git show refs/apps/access-control:keys/$CAROL.asc |
+		cmp -s - carol-revoked.asc
+	then
+		(
+			cd server.git &&
+			blob=$(git hash-object -w ../carol-revoked.asc) &&
+			tree=$(tree_with refs/apps/access-control^{tree} \
+				100644 keys/$CAROL.asc $blob) &&
+			test_tick &&
+			commit=$(git commit-tree -p refs/apps/access-control \
+				-m "Carol revoked her key" $tree) &&
+			git update-ref refs/apps/access-control $commit
+		)
+	fi &&
+	git -C server.git show refs/apps/access-control:keys/$CAROL.asc >acl.asc &&
+	test_cmp carol-revoked.asc acl.asc
+'
+
+test_expect_success 'a revoked key identifies nobody: the same push is rejected' '
+	test_when_finished stop_gpg_agent &&
+	CAROL=$(cat CAROL.id) &&
+	before=$(git -C client rev-parse carol) &&
+	work carol "after the revocation" &&
+	(
+		cd client &&
+		push_denied "$CAROL" origin carol:refs/heads/users/$CAROL/work
+	) &&
+	ref_is server.git refs/heads/users/$CAROL/work $before &&
+	said "error: the push certificate'\''s signature does not verify under the key file of its key (a revoked or expired key identifies nobody: see '\''git acl keys list'\'')"
+'
+
+# --- a signature that does not verify ----------------------------------
+
+test_expect_success 'a certificate whose signature is over another payload is rejected' '
+	test_when_finished stop_gpg_agent &&
+	ALICE=$(cat ALICE.id) &&
+	work alice "signed badly" &&
+	new=$(git -C client rev-parse alice) &&
+	nonce=$(now_nonce) &&
+	make_cert $ALICE "$nonce" "$ZERO $new refs/heads/users/$ALICE/other" \
+		>other.cert &&
+	make_cert $ALICE "$nonce" "$ZERO $new refs/heads/users/$ALICE/b" \
+		>/dev/null &&
+	# the payload of this one, the signature of the other
+	{ cat payload && signature_of other.cert; } >cert &&
+	raw_denied refs/heads/users/$ALICE/b --stateless --cert cert \
+		--pack-from client/.git server.git &&
+	ref_is server.git refs/heads/users/$ALICE/b none &&
+	grep -x "error: the push certificate'\''s signature does not verify under the key file of its key (a revoked or expired key identifies nobody: see '\''git acl keys list'\'')" raw.err
+'
+
+test_expect_success 'a real certificate with one byte of its payload changed is rejected' '
+	test_when_finished stop_gpg_agent &&
+	ALICE=$(cat ALICE.id) &&
+	new=$(git -C client rev-parse alice) &&
+	make_cert $ALICE "$(now_nonce)" "$ZERO $new refs/heads/users/$ALICE/b" \
+		>good.cert &&
+	# b -> c in the ref name: one byte, and the push goes elsewhere
+	sed "s|^\($ZERO $new refs/heads/users/$ALICE/\)b\$|\1c|" good.cert >cert &&
+	test $(cmp -l good.cert cert | wc -l) = 1 &&
+	raw_denied refs/heads/users/$ALICE/c --stateless --cert cert \
+		--pack-from client/.git server.git &&
+	ref_is server.git refs/heads/users/$ALICE/c none &&
+	grep -x "error: the push certificate'\''s signature does not verify under the key file of its key (a revoked or expired key identifies nobody: see '\''git acl keys list'\'')" raw.err
+'
+
+test_expect_success '... their twin: the certificate as signed is accepted' '
+	test_when_finished stop_gpg_agent &&
+	ALICE=$(cat ALICE.id) &&
+	raw_ok --stateless --cert good.cert --pack-from client/.git server.git &&
+	grep "^ok refs/heads/users/$ALICE/b$" raw.out &&
+	ref_is server.git refs/heads/users/$ALICE/b $(git -C client rev-parse alice)
+'
+
+# --- a key file holding a copy of another user's key ---------------------
+
+test_expect_success 'Mallory registers a key whose subkey is a copy of Alice'\''s key' '
+	test_when_finished stop_gpg_agent &&
+	MALLORY=$(cat MALLORY.id) ALICE=$(cat ALICE.id) &&
+	copy_as_subkey $MALLORY $ALICE --no-backsig >mallory.asc &&
+	subkey_fprs mallory.asc >subkeys &&
+	echo $ALICE >expect &&
+	test_cmp expect subkeys &&
+	register $MALLORY mallory.asc &&
+	git -C server.git show refs/apps/access-control:keys/$MALLORY.asc >acl.asc &&
+	test_cmp mallory.asc acl.asc &&
+	git -C server.git show refs/apps/access-control:keys/$ALICE.asc >acl.asc &&
+	test_cmp $ALICE.asc acl.asc
+'
+
+test_expect_success 'Alice is still identified: her push is accepted' '
+	test_when_finished stop_gpg_agent &&
+	ALICE=$(cat ALICE.id) MALLORY=$(cat MALLORY.id) &&
+	blob=$(git -C server.git rev-parse refs/apps/access-control:keys/$MALLORY.asc) &&
+	! test -d server.git/gitapps/keyrings/$blob &&
+	work alice "with a copy of my key about" &&
+	(
+		cd client &&
+		push_ok "$ALICE" origin alice:refs/heads/users/$ALICE/b
+	) &&
+	ref_is server.git refs/heads/users/$ALICE/b $(git -C client rev-parse alice) &&
+	# Mallory'\''s key file was a candidate: it got its keyring, in
+	# which gpg refused the copy (no back-signature)
+	test -d server.git/gitapps/keyrings/$blob
+'
+
+test_expect_success 'Mallory is identified as Mallory, not Alice: denied on Alice'\''s branch' '
+	test_when_finished stop_gpg_agent &&
+	MALLORY=$(cat MALLORY.id) ALICE=$(cat ALICE.id) &&
+	git -C client branch mallory alice &&
+	work mallory "by Mallory" &&
+	(
+		cd client &&
+		push_denied "$MALLORY" origin mallory:refs/heads/users/$ALICE/b
+	) &&
+	ref_is server.git refs/heads/users/$ALICE/b $(git -C client rev-parse alice) &&
+	said "denied: $MALLORY may not fast-forward heads/users/$ALICE/b (commit $(short client mallory))"
+'
+
+test_expect_success '... its twin: Mallory pushes to her own branch' '
+	test_when_finished stop_gpg_agent &&
+	MALLORY=$(cat MALLORY.id) &&
+	(
+		cd client &&
+		push_ok "$MALLORY" origin mallory:refs/heads/users/$MALLORY/b
+	) &&
+	ref_is server.git refs/heads/users/$MALLORY/b \
+		$(git -C client rev-parse mallory)
+'
+
+test_expect_success 'a copy of Dave'\''s key registered before him does not stop Dave registering' '
+	test_when_finished stop_gpg_agent &&
+	EVE=$(cat EVE.id) DAVE=$(cat DAVE.id) &&
+	copy_as_subkey $EVE $DAVE --no-backsig >eve.asc &&
+	register $EVE eve.asc &&
+	gpg --armor --export $DAVE >dave.asc &&
+	register $DAVE dave.asc &&
+	git -C client branch dave main &&
+	work dave "by Dave" &&
+	(
+		cd client &&
+		push_ok "$DAVE" origin dave:refs/heads/users/$DAVE/b
+	) &&
+	ref_is server.git refs/heads/users/$DAVE/b $(git -C client rev-parse dave)
+'
+
+# Only with Alice's secret key can a key file carry her back-signature:
+# then two key files verify her signature, and SPEC 2 rejects that.
+test_expect_success 'a second key file that verifies Alice'\''s signature makes it ambiguous' '
+	test_when_finished stop_gpg_agent &&
+	FRANK=$(cat FRANK.id) ALICE=$(cat ALICE.id) &&
+	copy_as_subkey $FRANK $ALICE >frank.asc &&
+	register $FRANK frank.asc &&
+	before=$(git -C client rev-parse alice) &&
+	work alice "while Frank holds my key" &&
+	(
+		cd client &&
+		push_denied "$ALICE" origin alice:refs/heads/users/$ALICE/b
+	) &&
+	ref_is server.git refs/heads/users/$ALICE/b $before &&
+	said "error: the push certificate'\''s signature verifies under more than one key file: ask an owner to remove the copy"
+'
+
+test_expect_success '... its twin: once the owner removes the copy, Alice gets in' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(cat OWNER.id) FRANK=$(cat FRANK.id) ALICE=$(cat ALICE.id) &&
+	(
+		cd policy &&
+		fresh_acl &&
+		git rm -q keys/$FRANK.asc &&
+		test_tick &&
+		git commit -q -m "remove Frank'\''s copy of Alice'\''s key" &&
+		push_ok "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	(
+		cd client &&
+		push_ok "$ALICE" origin alice:refs/heads/users/$ALICE/b
+	) &&
+	ref_is server.git refs/heads/users/$ALICE/b $(git -C client rev-parse alice)
+'
+
+test_done
