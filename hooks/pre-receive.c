@@ -762,7 +762,9 @@ int main(void)
 		judge_report(hook.judge, stderr);
 		goto done;
 	}
-	if (hook.judged != (hook.have_policy ? hook.ncommands : 1) ||
+	/* every command read must have been judged, or nothing is proven */
+	if ((hook.judged != (hook.have_policy ? hook.ncommands : 1) &&
+	     err_set(&err, "not every ref update was judged") < 0) ||
 	    hook_record_cert(&hook, &err) < 0) {
 		hook_print_error(&err);
 		goto done;
