@@ -184,6 +184,17 @@ static int hook_open(struct hook *hook, struct err *err)
 			     "(run 'git acl init' or set it)");
 		goto done;
 	}
+	/*
+	 * On a case-insensitive file system refs/Apps/access-control is the
+	 * policy ref too, but rules and built-ins compare names exactly.
+	 */
+	if (hook->settings.ignore_case) {
+		err_set(err, "core.ignorecase is true: ref names that differ "
+			     "only in case would alias protected refs; serve "
+			     "the repository from a case-sensitive file "
+			     "system");
+		goto done;
+	}
 	if (hook_read_stdin(&in, err) < 0 ||
 	    hook_parse_commands(hook, &in, err) < 0)
 		goto done;

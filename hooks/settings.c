@@ -110,6 +110,12 @@ int settings_read(struct settings *out, git_repository *repo,
 		goto done;
 	}
 	out->fsck_objects = rc == 0 && flag;
+	rc = git_config_get_bool(&flag, cfg, "core.ignorecase");
+	if (rc < 0 && rc != GIT_ENOTFOUND) {
+		err_set(err, "bad value for 'core.ignorecase'");
+		goto done;
+	}
+	out->ignore_case = rc == 0 && flag;
 	error = 0;
 done:
 	git_config_free(cfg);

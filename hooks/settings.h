@@ -22,6 +22,7 @@ struct settings {
 	uint32_t match_limit;		/* gitapps.regexMatchLimit */
 	size_t max_denials;		/* gitapps.maxDenials */
 	bool fsck_objects;		/* receive.fsckObjects */
+	bool ignore_case;		/* core.ignorecase */
 	unsigned nonce_slop;		/* receive.certNonceSlop, seconds */
 };
 

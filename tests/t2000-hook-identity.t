@@ -95,6 +95,19 @@ test_expect_success 'without receive.fsckObjects every push is rejected' '
 	grep "error: receive.fsckObjects is not true" push.err
 '
 
+test_expect_success 'with core.ignorecase every push is rejected' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(cat owner.id) &&
+	git -C server.git config core.ignorecase true &&
+	test_when_finished "git -C server.git config core.ignorecase false" &&
+	(
+		cd client &&
+		push_denied "$OWNER" origin HEAD:refs/heads/main
+	) &&
+	grep "error: core.ignorecase is true" push.err &&
+	ref_is server.git refs/heads/main $(git -C client rev-parse HEAD~1)
+'
+
 test_expect_success 'without gitapps.owner every push is rejected' '
 	test_when_finished stop_gpg_agent &&
 	OWNER=$(cat owner.id) &&
