@@ -363,6 +363,28 @@ static int judge_need_treediff(struct judge *judge, struct err *err)
 }
 
 /*
+ * One new commit, the tip, whose parents are exactly the bases: its own
+ * change is the net change, so comparing it twice would only repeat work
+ * on the hook's hot path (the common one-commit push).
+ */
+static bool judge_net_is_history(const struct walk *walk,
+				 const git_object *new_commit)
+{
+	const git_commit *commit = (const git_commit *)new_commit;
+	size_t i;
+
+	if (walk->ncommits != 1 ||
+	    !git_oid_equal(&walk->commits[0], git_object_id(new_commit)) ||
+	    git_commit_parentcount(commit) != walk->nbases)
+		return false;
+	for (i = 0; i < walk->nbases; i++)
+		if (!git_oid_equal(git_commit_parent_id(commit, (unsigned)i),
+				   &walk->bases[i]))
+			return false;
+	return true;
+}
+
+/*
  * The tree ops of a created or updated ref outside refs/tags/: its net
  * change and the changes of every commit new to it (SPEC 4).
  */
@@ -427,9 +449,11 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 		goto done;
 	/* the net change is labelled with the new tip (SPEC 6) */
 	judge_short(charge.commit, git_object_id(new_commit));
-	if (judge_compare(judge, &charge, &new_tree, walk.bases, walk.nbases,
-			  err) < 0 ||
-	    judge_history(judge, &charge, &walk, err) < 0)
+	if (!judge_net_is_history(&walk, new_commit) &&
+	    judge_compare(judge, &charge, &new_tree, walk.bases, walk.nbases,
+			  err) < 0)
+		goto done;
+	if (judge_history(judge, &charge, &walk, err) < 0)
 		goto done;
 	error = 0;
 done:
