@@ -143,4 +143,7 @@ clean:
 # keep test objects between runs
 .SECONDARY:
 
+# make bench, make bench-quick: bench/bench.mk (docs/performance.md)
+-include bench/bench.mk
+
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
