@@ -32,13 +32,15 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 COMMON_SRC = $(wildcard common/*.c)
 POLICY_SRC = $(wildcard policy/*.c)
 HOOKS_SRC = $(filter-out hooks/pre-receive.c,$(wildcard hooks/*.c))
+APPS_SRC = $(wildcard apps/*/*.c)
 CLI_ACL_SRC = $(wildcard cli/acl*.c) cli/cli.c
+CLI_MR_SRC = $(wildcard cli/mr*.c) cli/cli.c
 
-LIB_SRC = $(COMMON_SRC) $(POLICY_SRC) $(HOOKS_SRC)
+LIB_SRC = $(COMMON_SRC) $(POLICY_SRC) $(HOOKS_SRC) $(APPS_SRC)
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIB = $(O)/libgitapps.a
 
-PROGRAMS = $(O)/bin/git-acl
+PROGRAMS = $(O)/bin/git-acl $(O)/bin/git-mr
 HOOK = $(O)/libexec/gitapps/pre-receive
 # The build tree mirrors the installed layout, so that git-acl finds the
 # hook and the default policy beside itself in both.
@@ -70,6 +72,10 @@ $(O)/bin/git-acl: $(CLI_ACL_SRC:%.c=$(O)/%.o) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+$(O)/bin/git-mr: $(CLI_MR_SRC:%.c=$(O)/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 $(HOOK): $(O)/hooks/pre-receive.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
@@ -86,7 +92,7 @@ $(O)/man/%: docs/%.scd
 	mv $@.tmp $@
 
 # Each header compiles on its own (libgit2's tests/headertest does the same).
-HEADERS = $(wildcard common/*.h policy/*.h hooks/*.h cli/*.h)
+HEADERS = $(wildcard common/*.h policy/*.h hooks/*.h apps/*/*.h cli/*.h)
 headertest:
 	@for h in $(HEADERS); do \
 		printf '#include "%s"\n' "$$h" | \

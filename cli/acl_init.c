@@ -172,25 +172,6 @@ static void init_owners_free(struct init_owner *owners, size_t n)
 	free(owners);
 }
 
-/* <exe dir>/<rel>: found next to our own executable, never compiled in. */
-static int init_beside_exe(char *out, size_t size, const char *rel)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -1;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) == NULL)
-		return -1;
-	*slash = '\0';
-	n = snprintf(out, size, "%s/%s", exe, rel);
-	if (n < 0 || (size_t)n >= size)
-		return -1;
-	return 0;
-}
-
 /* Run git with argv (never a shell); returns its exit status, or -1. */
 static int init_run_git(char *const argv[])
 {
@@ -237,7 +218,7 @@ static int init_find_hook(char target[PATH_MAX])
 {
 	char hook[PATH_MAX];
 
-	if (init_beside_exe(hook, sizeof(hook),
+	if (cli_beside_exe(hook, sizeof(hook),
 			    "../libexec/gitapps/pre-receive") < 0 ||
 	    realpath(hook, target) == NULL || access(target, X_OK) != 0)
 		return cli_fatal("cannot find the pre-receive hook next to "
@@ -430,7 +411,7 @@ static int init_policy(git_repository *repo, const struct init_owner *owners,
 	int status = CLI_EXIT_FATAL, exists;
 
 	exists = git_reference_name_to_id(&old, repo, POLICY_REF) == 0;
-	if (init_beside_exe(srcdir, sizeof(srcdir),
+	if (cli_beside_exe(srcdir, sizeof(srcdir),
 			    "../share/gitapps/access-control") < 0)
 		return cli_fatal("cannot find the default policy");
 	if (git_treebuilder_new(&root, repo, NULL) < 0 ||

@@ -1,9 +1,12 @@
 /* cli: one option table drives both option parsing and --help */
 #include "cli.h"
 
+#include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cli_usage(FILE *out, const struct cli_command *cmd)
 {
@@ -152,4 +155,22 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv,
 	}
 	*nargs = n;
 	return -1;
+}
+
+int cli_beside_exe(char *out, size_t size, const char *rel)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -1;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	n = snprintf(out, size, "%s/%s", exe, rel);
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	return 0;
 }

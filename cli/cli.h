@@ -57,4 +57,11 @@ void cli_list_dispose(struct cli_list *list);
 /* "fatal: ..." on stderr; returns CLI_EXIT_FATAL. */
 int cli_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * <directory of our executable>/<rel> into out: the hook and the default
+ * policies are found beside the installed programs, never compiled in, so
+ * that the build tree and an installed tree both work.  Returns 0 or -1.
+ */
+int cli_beside_exe(char *out, size_t size, const char *rel);
+
 #endif

@@ -404,6 +404,17 @@ static void policy_cache_user(struct policy *policy, const char *user,
 	policy->cache_valid = true;
 }
 
+bool policy_in_group(struct policy *policy, const char *user, bool is_owner,
+		     const char *group)
+{
+	size_t g = group_find(&policy->groups, group, strlen(group));
+
+	if (g == GROUP_NONE || !userid_is_valid(user, strlen(user)))
+		return false;
+	policy_cache_user(policy, user, is_owner);
+	return policy->in_group[g];
+}
+
 /* Does rule reach ref (whoever pushes)?  1 yes, 0 no, -1 error. */
 static int policy_rule_reaches(struct policy *policy, const struct rule *rule,
 			       const char *user, const char *ref,

@@ -131,4 +131,13 @@ int policy_allows_all_tree_ops(struct policy *policy,
 /* Whether user is one of the owners. */
 bool policy_is_owner(const struct policy_request *request);
 
+/*
+ * Whether user (40 upper-case hex) belongs to the group called group,
+ * directly, through nested groups or, when is_owner, through @owner.  An
+ * unknown group has no members.  Apps use it for the roles SPEC 7 and 8
+ * give groups (only `ci` members post CI results).
+ */
+bool policy_in_group(struct policy *policy, const char *user, bool is_owner,
+		     const char *group);
+
 #endif

@@ -1,0 +1,305 @@
+/* names: who a user id claims to be, from the key files of the policy */
+#include "names.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../../common/quote.h"
+#include "../../hooks/keyfile.h"
+#include "../../hooks/pgp.h"
+
+/* A user id packet longer than this is no name anyone can read. */
+#define NAMES_UID_MAX 256u
+
+static int names_add_uid(struct names_key *key, const unsigned char *body,
+			 size_t len)
+{
+	char **uids;
+	char *uid;
+
+	if (len == 0 || len > NAMES_UID_MAX || memchr(body, '\0', len))
+		return 0;
+	uids = realloc(key->uids, (key->nuids + 1) * sizeof(*uids));
+	if (uids == NULL)
+		return -1;
+	key->uids = uids;
+	if ((uid = strndup((const char *)body, len)) == NULL)
+		return -1;
+	key->uids[key->nuids++] = uid;
+	return 0;
+}
+
+/* The user id packets of one armored key file; a bad file gives none. */
+static int names_read_key(struct names_key *key, const char *data, size_t len)
+{
+	struct buf bin = BUF_INIT;
+	struct pgp_packet packet;
+	size_t pos = 0;
+	int more, status = 0;
+
+	if (pgp_dearmor(&bin, data, len, "PGP PUBLIC KEY BLOCK", NULL) < 0)
+		goto done;
+	while ((more = pgp_packet_next(&packet, (unsigned char *)bin.ptr,
+				       bin.len, &pos, NULL)) == 1)
+		if (packet.tag == PGP_TAG_USER_ID &&
+		    names_add_uid(key, packet.body, packet.len) < 0) {
+			status = -1;
+			break;
+		}
+done:
+	buf_dispose(&bin);
+	return status;
+}
+
+int names_load(struct names *names, git_repository *repo,
+	       const git_oid *policy_commit, struct err *err)
+{
+	git_commit *commit = NULL;
+	git_tree *root = NULL, *keys = NULL;
+	const git_tree_entry *entry;
+	size_t i, n;
+	int status = -1;
+
+	memset(names, 0, sizeof(*names));
+	if (policy_commit == NULL)
+		return 0;
+	if (git_commit_lookup(&commit, repo, policy_commit) < 0 ||
+	    git_commit_tree(&root, commit) < 0) {
+		err_set(err, "cannot read the policy's key files");
+		goto done;
+	}
+	entry = git_tree_entry_byname(root, "keys");
+	if (entry == NULL || git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
+		status = 0;
+		goto done;
+	}
+	if (git_tree_lookup(&keys, repo, git_tree_entry_id(entry)) < 0) {
+		err_set(err, "cannot read the policy's key files");
+		goto done;
+	}
+	n = git_tree_entrycount(keys);
+	if ((names->keys = calloc(n ? n : 1, sizeof(*names->keys))) == NULL) {
+		err_set(err, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		const char *name;
+		struct names_key *key = &names->keys[names->count];
+		git_object_size_t size;
+		git_object_t type;
+		git_odb *odb = NULL;
+		git_blob *blob = NULL;
+		int bad;
+
+		entry = git_tree_entry_byindex(keys, i);
+		name = git_tree_entry_name(entry);
+		if (strlen(name) != USERID_LEN + 4 ||
+		    strcmp(name + USERID_LEN, ".asc") != 0 ||
+		    !userid_is_valid(name, USERID_LEN) ||
+		    git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB)
+			continue;
+		/* sizes first: a huge key file is never read (SPEC 2) */
+		bad = git_repository_odb(&odb, repo) < 0 ||
+		      git_odb_read_header((size_t *)&size, &type, odb,
+					  git_tree_entry_id(entry)) < 0;
+		git_odb_free(odb);
+		if (bad || size > KEYFILE_MAX)
+			continue;
+		if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry)) < 0)
+			continue;
+		memcpy(key->id, name, USERID_LEN);
+		key->id[USERID_LEN] = '\0';
+		bad = names_read_key(key, git_blob_rawcontent(blob),
+				     (size_t)git_blob_rawsize(blob));
+		git_blob_free(blob);
+		names->count++;
+		if (bad < 0) {
+			err_set(err, "out of memory");
+			goto done;
+		}
+	}
+	status = 0;
+done:
+	git_tree_free(keys);
+	git_tree_free(root);
+	git_commit_free(commit);
+	return status;
+}
+
+void names_dispose(struct names *names)
+{
+	size_t i, j;
+
+	for (i = 0; i < names->count; i++) {
+		for (j = 0; j < names->keys[i].nuids; j++)
+			free(names->keys[i].uids[j]);
+		free(names->keys[i].uids);
+	}
+	free(names->keys);
+	memset(names, 0, sizeof(*names));
+}
+
+static const struct names_key *names_find(const struct names *names,
+					  const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < names->count; i++)
+		if (strcmp(names->keys[i].id, id) == 0)
+			return &names->keys[i];
+	return NULL;
+}
+
+/* The email of a user id "Name <email>", or NULL; its length in *len. */
+static const char *names_email(const char *uid, size_t *len)
+{
+	const char *lt = strrchr(uid, '<'), *gt;
+
+	if (lt == NULL || (gt = strchr(lt, '>')) == NULL || gt[1] != '\0')
+		return NULL;
+	*len = (size_t)(gt - lt - 1);
+	return lt + 1;
+}
+
+/* The name part of "Name <email>" (trailing blanks dropped). */
+static size_t names_name_len(const char *uid)
+{
+	const char *lt = strrchr(uid, '<');
+	size_t len = lt ? (size_t)(lt - uid) : strlen(uid);
+
+	while (len > 0 && uid[len - 1] == ' ')
+		len--;
+	return len;
+}
+
+static bool names_uid_matches(const char *uid, const char *spec)
+{
+	size_t spec_len = strlen(spec), email_len, name_len;
+	const char *email;
+
+	if (strcmp(uid, spec) == 0)
+		return true;
+	name_len = names_name_len(uid);
+	if (name_len > 0 && name_len == spec_len &&
+	    strncmp(uid, spec, spec_len) == 0)
+		return true;
+	if ((email = names_email(uid, &email_len)) == NULL || email_len == 0)
+		return false;
+	if (spec[0] == '<' && spec_len == email_len + 2 &&
+	    spec[spec_len - 1] == '>')
+		return strncasecmp(email, spec + 1, email_len) == 0;
+	return spec_len == email_len &&
+	       strncasecmp(email, spec, email_len) == 0;
+}
+
+static bool names_key_carries(const struct names_key *key, const char *spec)
+{
+	size_t j;
+
+	for (j = 0; j < key->nuids; j++)
+		if (names_uid_matches(key->uids[j], spec))
+			return true;
+	return false;
+}
+
+int names_display(struct buf *out, const struct names *names, const char *id)
+{
+	const struct names_key *key = names_find(names, id);
+	size_t i, shared = 0;
+	int status = 0;
+
+	if (key == NULL || key->nuids == 0)
+		return buf_printf(out, "[%.16s]", id);
+	for (i = 0; i < names->count; i++)
+		if (names_key_carries(&names->keys[i], key->uids[0]))
+			shared++;
+	status |= quote_controls(out, key->uids[0], strlen(key->uids[0]));
+	status |= buf_printf(out, " [%.16s]", id);
+	if (shared > 1)
+		status |= buf_printf(out, " (name shared by %zu keys)",
+				     shared);
+	return status ? -1 : 0;
+}
+
+static bool names_hex_prefix(const char *id, const char *spec, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (toupper((unsigned char)spec[i]) != id[i])
+			return false;
+	return true;
+}
+
+static bool names_all_hex(const char *spec, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)spec[i]))
+			return false;
+	return true;
+}
+
+/* The i-th id of candidates followed by the keys. */
+static const char *names_nth(const struct names *names,
+			     const char (*candidates)[USERID_LEN + 1],
+			     size_t count, size_t i)
+{
+	return i < count ? candidates[i] : names->keys[i - count].id;
+}
+
+int names_resolve(const struct names *names, const char *spec,
+		  const char (*candidates)[USERID_LEN + 1], size_t count,
+		  char out[USERID_LEN + 1], struct err *err)
+{
+	size_t len = strlen(spec), i, k, found = 0;
+	const char *match = NULL;
+
+	if (len >= 4 && len <= USERID_LEN && names_all_hex(spec, len)) {
+		for (i = 0; i < count + names->count; i++) {
+			const char *id = names_nth(names, candidates, count, i);
+			bool seen = false;
+
+			if (!names_hex_prefix(id, spec, len))
+				continue;
+			/* one user may be both an author and a key */
+			for (k = 0; k < i && !seen; k++)
+				seen = strcmp(names_nth(names, candidates,
+							count, k),
+					      id) == 0;
+			if (seen)
+				continue;
+			match = id;
+			found++;
+		}
+		if (found == 1) {
+			memcpy(out, match, USERID_LEN + 1);
+			return 0;
+		}
+		if (found > 1)
+			return err_set(err,
+				       "'%.64s' is a prefix of %zu user ids: "
+				       "give more digits",
+				       spec, found);
+	}
+	for (i = 0; i < names->count; i++)
+		if (names_key_carries(&names->keys[i], spec)) {
+			match = names->keys[i].id;
+			found++;
+		}
+	if (found == 1) {
+		memcpy(out, match, USERID_LEN + 1);
+		return 0;
+	}
+	if (found > 1)
+		return err_set(err,
+			       "%zu keys carry the name '%.64s': use a "
+			       "fingerprint",
+			       found, spec);
+	return err_set(err, "no user '%.64s' (neither a fingerprint nor a "
+			    "name in keys/*.asc)",
+		       spec);
+}

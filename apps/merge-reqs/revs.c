@@ -1,0 +1,110 @@
+/* revs: the revision tags of a merge request (SPEC 3, 7) */
+#include "revs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/quote.h"
+#include "comment.h"
+
+void revs_ref_name(char *out, size_t size, const struct store_id *id,
+		   unsigned long k)
+{
+	snprintf(out, size, "refs/apps/merge-reqs/%s/%lu-v%lu", id->user,
+		 id->n, k);
+}
+
+static int revs_cmp(const void *a, const void *b)
+{
+	const struct revision *x = a, *y = b;
+
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+static void revs_warn(struct buf *warnings, const char *ref, const char *why)
+{
+	if (warnings == NULL)
+		return;
+	quote_controls(warnings, ref, strlen(ref));
+	buf_printf(warnings, ": %s\n", why);
+}
+
+/* Fill rev from the ref; 1 (and a warning) when it is no revision. */
+static int revs_read(git_repository *repo, git_reference *ref,
+		     struct revision *rev, struct buf *warnings)
+{
+	const char *name = git_reference_name(ref);
+	git_tag *tag = NULL;
+	const git_signature *tagger;
+
+	if (git_reference_type(ref) != GIT_REFERENCE_DIRECT ||
+	    git_tag_lookup(&tag, repo, git_reference_target(ref)) < 0) {
+		revs_warn(warnings, name, "not an annotated tag; ignored");
+		return 1;
+	}
+	if (git_tag_target_type(tag) != GIT_OBJECT_COMMIT) {
+		git_tag_free(tag);
+		revs_warn(warnings, name, "does not tag a commit; ignored");
+		return 1;
+	}
+	git_oid_cpy(&rev->tag, git_reference_target(ref));
+	git_oid_cpy(&rev->commit, git_tag_target_id(tag));
+	tagger = git_tag_tagger(tag);
+	rev->when = tagger ? tagger->when.time : 0;
+	git_tag_free(tag);
+	return 0;
+}
+
+int revs_list(git_repository *repo, const struct store_id *id,
+	      struct revision **out, size_t *count, struct buf *warnings,
+	      struct err *err)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	char glob[160], prefix[128];
+	size_t alloc = 0, prefix_len;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	prefix_len = (size_t)snprintf(prefix, sizeof(prefix),
+				      "refs/apps/merge-reqs/%s/%lu-v",
+				      id->user, id->n);
+	snprintf(glob, sizeof(glob), "%s*", prefix);
+	if (git_reference_iterator_glob_new(&it, repo, glob) < 0)
+		return err_set(err, "cannot list the revision tags");
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		const char *k = git_reference_name(ref) + prefix_len;
+		struct revision rev;
+
+		if (comment_number_valid(k, strlen(k)) &&
+		    revs_read(repo, ref, &rev, warnings) == 0) {
+			if (*count == alloc) {
+				size_t grow = alloc ? alloc * 2 : 8;
+				struct revision *more =
+					realloc(*out, grow * sizeof(*more));
+
+				if (more == NULL) {
+					git_reference_free(ref);
+					rc = -1;
+					break;
+				}
+				*out = more;
+				alloc = grow;
+			}
+			rev.k = strtoul(k, NULL, 10);
+			(*out)[(*count)++] = rev;
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	if (rc != GIT_ITEROVER) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+		return err_set(err, "cannot list the revision tags");
+	}
+	qsort(*out, *count, sizeof(**out), revs_cmp);
+	return 0;
+}

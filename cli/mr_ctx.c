@@ -1,0 +1,448 @@
+/* mr_ctx: opening the repository, naming requests, publishing writes */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../common/file.h"
+#include "../common/quote.h"
+#include "../policy/policy.h"
+#include "mr.h"
+#include "mr_git.h"
+
+int mr_git_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return cli_fatal("%s: %s", what, e ? e->message : "unknown error");
+}
+
+static int mr_ref_id(git_repository *repo, const char *name, git_oid *out,
+		     bool *has)
+{
+	int rc = git_reference_name_to_id(out, repo, name);
+
+	*has = rc == 0;
+	if (rc == 0 || rc == GIT_ENOTFOUND)
+		return 0;
+	return mr_git_error(name);
+}
+
+int mr_reload(struct mr_ctx *ctx)
+{
+	struct err err = {{0}};
+	int status;
+
+	names_dispose(&ctx->names);
+	if ((status = mr_ref_id(ctx->repo, POLICY_REF, &ctx->policy,
+				&ctx->has_policy)) ||
+	    (status = mr_ref_id(ctx->repo, STORE_DATA_REF, &ctx->data,
+				&ctx->has_data)))
+		return status;
+	if (names_load(&ctx->names, ctx->repo,
+		       ctx->has_policy ? &ctx->policy : NULL, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	return 0;
+}
+
+int mr_open(struct mr_ctx *ctx, const char *remote)
+{
+	struct err err = {{0}};
+	struct buf value = BUF_INIT;
+	int found;
+
+	memset(ctx, 0, sizeof(*ctx));
+	buf_init(&ctx->warnings);
+	if (git_repository_open_ext(&ctx->repo, ".", 0, NULL) < 0)
+		return mr_git_error("not a git repository");
+	if (remote == NULL) {
+		found = mr_git_config("mr.remote", 0, &value, &err);
+		if (found < 0) {
+			buf_dispose(&value);
+			return cli_fatal("%s", err.msg);
+		}
+		remote = found ? buf_cstr(&value) : "origin";
+	}
+	snprintf(ctx->remote_buf, sizeof(ctx->remote_buf), "%s", remote);
+	ctx->remote = ctx->remote_buf;
+	buf_dispose(&value);
+	return mr_reload(ctx);
+}
+
+void mr_close(struct mr_ctx *ctx)
+{
+	mr_warnings_flush(ctx);
+	buf_dispose(&ctx->warnings);
+	names_dispose(&ctx->names);
+	git_repository_free(ctx->repo);
+	ctx->repo = NULL;
+}
+
+void mr_warnings_flush(struct mr_ctx *ctx)
+{
+	const char *p = buf_cstr(&ctx->warnings), *nl;
+
+	/* the store escaped every line already */
+	while (*p && (nl = strchr(p, '\n')) != NULL) {
+		fprintf(stderr, "warning: %.*s\n", (int)(nl - p), p);
+		p = nl + 1;
+	}
+	buf_clear(&ctx->warnings);
+}
+
+int mr_whoami(struct mr_ctx *ctx)
+{
+	struct err err = {{0}};
+
+	if (ctx->me[0])
+		return 0;
+	if (mr_git_whoami(ctx->me, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	return 0;
+}
+
+int mr_resolve(struct mr_ctx *ctx, struct store *store, const char *spec,
+	       struct store_id *out)
+{
+	char (*authors)[USERID_LEN + 1] = NULL;
+	struct err err = {{0}};
+	const char *slash = strrchr(spec, '/'), *num;
+	char user[256];
+	size_t count = 0;
+	int status;
+
+	num = slash ? slash + 1 : spec;
+	if (!comment_number_valid(num, strlen(num)))
+		return cli_fatal("'%s' is not a merge request: write "
+				 "<user>/<number> or <number>",
+				 spec);
+	out->n = strtoul(num, NULL, 10);
+	if (slash == NULL) {
+		if ((status = mr_whoami(ctx)) != 0)
+			return status;
+		memcpy(out->user, ctx->me, USERID_LEN + 1);
+		return 0;
+	}
+	if ((size_t)(slash - spec) >= sizeof(user) || slash == spec)
+		return cli_fatal("'%s' is not a merge request", spec);
+	memcpy(user, spec, (size_t)(slash - spec));
+	user[slash - spec] = '\0';
+	if (store_authors(store, &authors, &count, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	status = names_resolve(&ctx->names, user,
+			       (const char(*)[USERID_LEN + 1])authors, count,
+			       out->user, &err);
+	free(authors);
+	if (status < 0)
+		return cli_fatal("%s", err.msg);
+	return 0;
+}
+
+int mr_fetch(struct mr_ctx *ctx, bool quiet)
+{
+	const char *argv[] = {"git", "fetch", "--no-write-fetch-head",
+			      quiet ? "--quiet" : "--no-auto-gc",
+			      ctx->remote, "refs/apps/*:refs/apps/*", NULL};
+	struct err err = {{0}};
+	struct buf errout = BUF_INIT;
+	int status = mr_git_run(argv, NULL, quiet ? &errout : NULL, &err);
+
+	if (status != 0) {
+		fputs(buf_cstr(&errout), stderr);
+		buf_dispose(&errout);
+		if (status < 0)
+			return cli_fatal("%s", err.msg);
+		return cli_fatal("cannot fetch refs/apps/ from '%s'",
+				 ctx->remote);
+	}
+	buf_dispose(&errout);
+	return mr_reload(ctx);
+}
+
+int mr_signature(git_signature **out)
+{
+	struct err err = {{0}};
+
+	if (mr_git_committer(out, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	return 0;
+}
+
+/* Move the local refs to what the remote now has. */
+static int mr_publish_local(struct mr_ctx *ctx, const struct mr_push_ref *refs,
+			    size_t nrefs)
+{
+	size_t i;
+
+	for (i = 0; i < nrefs; i++)
+		if (strncmp(refs[i].name, "refs/apps/", 10) == 0 &&
+		    git_reference_create(NULL, ctx->repo, refs[i].name,
+					 &refs[i].id, 1, "git mr: pushed") < 0)
+			return mr_git_error("cannot update the local refs");
+	return mr_reload(ctx);
+}
+
+static int mr_publish_push(struct mr_ctx *ctx, const struct mr_push_ref *refs,
+			   size_t nrefs, struct buf *errout)
+{
+	const char *argv[8 + MR_PUSH_REFS_MAX];
+	char specs[MR_PUSH_REFS_MAX][GIT_OID_HEXSZ + 258];
+	struct err err = {{0}};
+	struct buf out = BUF_INIT;
+	size_t i, n = 0;
+	int status;
+
+	argv[n++] = "git";
+	argv[n++] = "push";
+	argv[n++] = "--signed";
+	argv[n++] = "--atomic";
+	argv[n++] = "--porcelain";
+	argv[n++] = ctx->remote;
+	for (i = 0; i < nrefs && i < MR_PUSH_REFS_MAX; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &refs[i].id);
+		snprintf(specs[i], sizeof(specs[i]), "%s:%s", hex,
+			 refs[i].name);
+		argv[n++] = specs[i];
+	}
+	argv[n] = NULL;
+	status = mr_git_run(argv, &out, errout, &err);
+	if (status < 0)
+		buf_printf(errout, "fatal: %s\n", err.msg);
+	else if (status != 0)
+		/* porcelain lines say which ref failed and why */
+		buf_puts(errout, buf_cstr(&out));
+	buf_dispose(&out);
+	return status;
+}
+
+int mr_publish(struct mr_ctx *ctx, mr_build_fn build, void *data)
+{
+	struct mr_push_ref refs[MR_PUSH_REFS_MAX];
+	struct buf errout = BUF_INIT;
+	int attempt, status;
+
+	if ((status = mr_fetch(ctx, true)) != 0)
+		return status;
+	for (attempt = 1;; attempt++) {
+		struct store store;
+		struct err err = {{0}};
+		git_oid tip = ctx->data;
+		bool had = ctx->has_data;
+		size_t nrefs = 0;
+
+		if (store_open(&store, ctx->repo, had ? &tip : NULL,
+			       &ctx->warnings, &err) < 0)
+			return cli_fatal("%s", err.msg);
+		status = build(ctx, &store, had ? &tip : NULL, refs, &nrefs,
+			       data);
+		store_close(&store);
+		/* what the build read was seen once: say it once */
+		buf_clear(&ctx->warnings);
+		if (status != 0 || nrefs == 0)
+			break;
+		buf_clear(&errout);
+		if (mr_publish_push(ctx, refs, nrefs, &errout) == 0) {
+			status = mr_publish_local(ctx, refs, nrefs);
+			break;
+		}
+		if ((status = mr_fetch(ctx, true)) != 0)
+			break;
+		if (ctx->has_data == had &&
+		    (!had || git_oid_equal(&ctx->data, &tip))) {
+			/* nobody raced us: this is the answer */
+			fputs(buf_cstr(&errout), stderr);
+			status = cli_fatal("the push was rejected; nothing "
+					   "changed");
+			break;
+		}
+		if (attempt == MR_PUBLISH_TRIES) {
+			fputs(buf_cstr(&errout), stderr);
+			status = cli_fatal("the data branch kept moving; "
+					   "gave up after %d tries",
+					   attempt);
+			break;
+		}
+		fprintf(stderr, "git mr: %s moved meanwhile; trying again\n",
+			STORE_DATA_REF);
+	}
+	buf_dispose(&errout);
+	return status;
+}
+
+static int mr_read_stdin(struct buf *out)
+{
+	char chunk[8192];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		if (buf_put(out, chunk, n) < 0)
+			return -1;
+	return ferror(stdin) ? -1 : 0;
+}
+
+/* Drop '#' lines (the editor's template) and trailing blank space. */
+static void mr_message_clean(struct buf *text, bool strip_comments)
+{
+	struct buf clean = BUF_INIT;
+	const char *p = buf_cstr(text), *nl;
+
+	while (strip_comments && *p) {
+		nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+
+		if (*p != '#')
+			buf_put(&clean, p, len);
+		p += len;
+	}
+	if (strip_comments) {
+		buf_clear(text);
+		buf_put(text, buf_cstr(&clean), clean.len);
+	}
+	buf_dispose(&clean);
+	while (text->len > 0 && isspace((unsigned char)text->ptr[text->len - 1]))
+		text->ptr[--text->len] = '\0';
+}
+
+static int mr_edit(struct buf *out, const char *template)
+{
+	const char *var[] = {"git", "var", "GIT_EDITOR", NULL};
+	const char *gitdir;
+	struct err err = {{0}};
+	struct buf editor = BUF_INIT, path = BUF_INIT;
+	int status = CLI_EXIT_FATAL, fd;
+
+	if (mr_git_run(var, &editor, NULL, &err) != 0) {
+		cli_fatal("no editor: use -m or -F");
+		goto done;
+	}
+	mr_message_clean(&editor, false);
+	gitdir = getenv("GIT_DIR");
+	buf_printf(&path, "%s/MR_EDITMSG", gitdir ? gitdir : ".git");
+	if (access(".git", F_OK) != 0 && gitdir == NULL) {
+		buf_clear(&path);
+		buf_puts(&path, "MR_EDITMSG");
+	}
+	fd = open(buf_cstr(&path), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0 || write(fd, template, strlen(template)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		cli_fatal("cannot write %s: %s", buf_cstr(&path),
+			  strerror(errno));
+		goto done;
+	}
+	close(fd);
+	{
+		/* as git runs it: through the shell, the file as "$@" */
+		struct buf cmd = BUF_INIT;
+		const char *argv[] = {"sh", "-c", NULL, "editor",
+				      buf_cstr(&path), NULL};
+		int rc;
+
+		buf_printf(&cmd, "%s \"$@\"", buf_cstr(&editor));
+		argv[2] = buf_cstr(&cmd);
+		fflush(stdout);
+		rc = fork();
+		if (rc == 0) {
+			execvp("sh", (char *const *)argv);
+			_exit(127);
+		}
+		if (rc > 0) {
+			int ws;
+
+			while (waitpid(rc, &ws, 0) < 0 && errno == EINTR)
+				;
+			rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+		}
+		buf_dispose(&cmd);
+		if (rc != 0) {
+			cli_fatal("the editor failed; nothing done");
+			goto done;
+		}
+	}
+	if (file_read(out, buf_cstr(&path), COMMENT_MAX, &err) < 0) {
+		cli_fatal("%s", err.msg);
+		goto done;
+	}
+	mr_message_clean(out, true);
+	status = 0;
+done:
+	buf_dispose(&editor);
+	buf_dispose(&path);
+	return status;
+}
+
+int mr_message(struct buf *out, const char *message, const char *file,
+	       const char *template)
+{
+	struct err err = {{0}};
+	int status;
+
+	if (message && file)
+		return cli_fatal("-m and -F cannot be used together");
+	if (message) {
+		buf_puts(out, message);
+	} else if (file && strcmp(file, "-") == 0) {
+		if (mr_read_stdin(out) < 0)
+			return cli_fatal("cannot read the message from stdin");
+	} else if (file) {
+		if (file_read(out, file, COMMENT_MAX, &err) < 0)
+			return cli_fatal("%s", err.msg);
+	} else if ((status = mr_edit(out, template)) != 0) {
+		return status;
+	}
+	mr_message_clean(out, false);
+	if (out->len == 0)
+		return cli_fatal("empty message; nothing done");
+	if (memchr(out->ptr, '\0', out->len) != NULL)
+		return cli_fatal("the message holds a NUL byte");
+	return 0;
+}
+
+void mr_print(FILE *out, const char *text)
+{
+	struct buf b = BUF_INIT;
+
+	if (text == NULL)
+		return;
+	quote_controls(&b, text, strlen(text));
+	fputs(buf_cstr(&b), out);
+	buf_dispose(&b);
+}
+
+void mr_print_id(FILE *out, const struct store_id *id)
+{
+	fprintf(out, "%.16s/%lu", id->user, id->n);
+}
+
+int mr_target_normalize(struct buf *out, const char *spec, struct err *err)
+{
+	const char *name = spec;
+	struct buf full = BUF_INIT;
+	bool valid;
+
+	if (strncmp(name, "refs/", 5) == 0) {
+		name += 5;
+		if (strncmp(name, "heads/", 6) != 0)
+			return err_set(err,
+				       "target '%.200s' is not a branch "
+				       "(refs/heads/)",
+				       spec);
+	}
+	if (strncmp(name, "heads/", 6) == 0)
+		name += 6;
+	buf_printf(&full, "refs/heads/%s", name);
+	valid = *name && git_reference_is_valid_name(buf_cstr(&full));
+	buf_dispose(&full);
+	if (!valid)
+		return err_set(err, "target '%.200s' is not a valid branch name",
+			       spec);
+	buf_clear(out);
+	return buf_printf(out, "heads/%s", name);
+}
