@@ -137,6 +137,12 @@ install: all
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	done
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	for c in acl mr; do \
+		install -m 644 cli/git-$$c.bash \
+			$(DESTDIR)$(PREFIX)/share/bash-completion/completions/git-$$c \
+			|| exit 1; \
+	done
 	for a in access-control merge-reqs; do \
 		rm -rf $(DESTDIR)$(DATADIR)/$$a && \
 		cp -R apps/$$a/policy $(DESTDIR)$(DATADIR)/$$a || exit 1; \
