@@ -147,8 +147,7 @@ static void show_comment(struct show_thread *t, size_t i, int depth)
 	} else {
 		printf(" (malformed header: shown as text)");
 	}
-	if (t->req->id.n && strcmp(rc->user, t->req->id.user) == 0 &&
-	    rc->k == 1)
+	if (strcmp(rc->user, t->req->id.user) == 0 && rc->k == 1)
 		printf(" [description]");
 	putchar('\n');
 	if (rc->well_formed && rc->c.path)
@@ -164,7 +163,12 @@ static void show_comments(struct show_thread *t)
 {
 	size_t i, j;
 
-	/* roots first: no In-Reply-To, or one naming no comment here */
+	/* the author's first comment is the description: always on top */
+	for (i = 0; i < t->req->ncomments; i++)
+		if (!t->skip[i] && t->req->comments[i].k == 1 &&
+		    strcmp(t->req->comments[i].user, t->req->id.user) == 0)
+			show_comment(t, i, 0);
+	/* then roots: no In-Reply-To, or one naming no comment here */
 	for (i = 0; i < t->req->ncomments; i++) {
 		bool has_parent = false;
 
