@@ -157,5 +157,6 @@ clean:
 
 # make bench, make bench-quick: bench/bench.mk (docs/performance.md)
 -include bench/bench.mk
+-include bench/mr.mk
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -62,6 +62,12 @@ int main(int argc, char **argv)
 			continue;
 		if (git_libgit2_init() < 0)
 			return cli_fatal("cannot initialize libgit2");
+		/*
+		 * Everything we read came in through git fetch, whose
+		 * index-pack hashed every object already; hashing each again
+		 * on every read was a quarter of git mr list's time.
+		 */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 		status = mr_subcommands[i].run(argc - 1, argv + 1);
 		git_libgit2_shutdown();
 		return status;

@@ -19,7 +19,7 @@
 
 struct mr_ctx {
 	git_repository *repo;
-	const char *remote;	/* --remote, mr.remote, or "origin" */
+	const char *remote;	/* NULL until mr_remote() */
 	char remote_buf[256];
 	bool has_policy, has_data;
 	git_oid policy, data;	/* local refs/apps/... as last fetched */
@@ -32,6 +32,9 @@ struct mr_ctx {
  * refs/apps/ refs.  Returns 0, or an exit code after printing why. */
 int mr_open(struct mr_ctx *ctx, const char *remote);
 void mr_close(struct mr_ctx *ctx);
+
+/* The remote: --remote, else mr.remote, else origin (asked once). */
+const char *mr_remote(struct mr_ctx *ctx);
 
 /* Re-read the local refs after a fetch. */
 int mr_reload(struct mr_ctx *ctx);

@@ -51,26 +51,34 @@ int mr_reload(struct mr_ctx *ctx)
 
 int mr_open(struct mr_ctx *ctx, const char *remote)
 {
-	struct err err = {{0}};
-	struct buf value = BUF_INIT;
-	int found;
-
 	memset(ctx, 0, sizeof(*ctx));
 	buf_init(&ctx->warnings);
 	if (git_repository_open_ext(&ctx->repo, ".", 0, NULL) < 0)
 		return mr_git_error("not a git repository");
-	if (remote == NULL) {
-		found = mr_git_config("mr.remote", 0, &value, &err);
-		if (found < 0) {
-			buf_dispose(&value);
-			return cli_fatal("%s", err.msg);
-		}
-		remote = found ? buf_cstr(&value) : "origin";
+	if (remote != NULL) {
+		snprintf(ctx->remote_buf, sizeof(ctx->remote_buf), "%s", remote);
+		ctx->remote = ctx->remote_buf;
 	}
-	snprintf(ctx->remote_buf, sizeof(ctx->remote_buf), "%s", remote);
-	ctx->remote = ctx->remote_buf;
-	buf_dispose(&value);
 	return mr_reload(ctx);
+}
+
+const char *mr_remote(struct mr_ctx *ctx)
+{
+	struct err err = {{0}};
+	struct buf value = BUF_INIT;
+	int found;
+
+	/* asked only by commands that talk to it: a reader forks no git */
+	if (ctx->remote != NULL)
+		return ctx->remote;
+	found = mr_git_config("mr.remote", 0, &value, &err);
+	if (found < 0)
+		fprintf(stderr, "warning: %s; using origin\n", err.msg);
+	snprintf(ctx->remote_buf, sizeof(ctx->remote_buf), "%s",
+		 found > 0 ? buf_cstr(&value) : "origin");
+	buf_dispose(&value);
+	ctx->remote = ctx->remote_buf;
+	return ctx->remote;
 }
 
 void mr_close(struct mr_ctx *ctx)
@@ -146,7 +154,7 @@ int mr_fetch(struct mr_ctx *ctx, bool quiet)
 {
 	const char *argv[] = {"git", "fetch", "--no-write-fetch-head",
 			      quiet ? "--quiet" : "--no-auto-gc",
-			      ctx->remote, "refs/apps/*:refs/apps/*", NULL};
+			      mr_remote(ctx), "refs/apps/*:refs/apps/*", NULL};
 	struct err err = {{0}};
 	struct buf errout = BUF_INIT;
 	int status = mr_git_run(argv, NULL, quiet ? &errout : NULL, &err);
@@ -157,7 +165,7 @@ int mr_fetch(struct mr_ctx *ctx, bool quiet)
 		if (status < 0)
 			return cli_fatal("%s", err.msg);
 		return cli_fatal("cannot fetch refs/apps/ from '%s'",
-				 ctx->remote);
+				 mr_remote(ctx));
 	}
 	buf_dispose(&errout);
 	return mr_reload(ctx);
@@ -201,7 +209,7 @@ static int mr_publish_push(struct mr_ctx *ctx, const struct mr_push_ref *refs,
 	argv[n++] = "--signed";
 	argv[n++] = "--atomic";
 	argv[n++] = "--porcelain";
-	argv[n++] = ctx->remote;
+	argv[n++] = mr_remote(ctx);
 	for (i = 0; i < nrefs && i < MR_PUSH_REFS_MAX; i++) {
 		char hex[GIT_OID_HEXSZ + 1];
 
@@ -407,13 +415,21 @@ int mr_message(struct buf *out, const char *message, const char *file,
 
 void mr_print(FILE *out, const char *text)
 {
-	struct buf b = BUF_INIT;
+	static struct buf b;	/* kept: list prints tens of thousands */
+	const unsigned char *p;
 
 	if (text == NULL)
 		return;
+	for (p = (const unsigned char *)text; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+			break;
+	if (*p == '\0') {	/* printable ASCII: nothing to escape */
+		fputs(text, out);
+		return;
+	}
+	buf_clear(&b);
 	quote_controls(&b, text, strlen(text));
 	fputs(buf_cstr(&b), out);
-	buf_dispose(&b);
 }
 
 void mr_print_id(FILE *out, const struct store_id *id)

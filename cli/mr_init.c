@@ -134,7 +134,7 @@ static int init_policy(struct mr_ctx *ctx, struct init_args *a,
 	if (!ctx->has_policy)
 		return cli_fatal("the remote '%s' has no " POLICY_REF
 				 ": run 'git acl init' on the server first",
-				 ctx->remote);
+				 mr_remote(ctx));
 	if (git_commit_lookup(&tip, ctx->repo, &ctx->policy) < 0 ||
 	    git_commit_tree(&tree, tip) < 0) {
 		git_commit_free(tip);

@@ -98,7 +98,7 @@ static int merge_fetch_target(struct mr_ctx *ctx, struct merge_args *a,
 {
 	char spec[600];
 	const char *argv[] = {"git", "fetch", "--quiet",
-			      "--no-write-fetch-head", ctx->remote, spec, NULL};
+			      "--no-write-fetch-head", mr_remote(ctx), spec, NULL};
 	struct err err = {{0}};
 	int rc;
 
@@ -108,7 +108,7 @@ static int merge_fetch_target(struct mr_ctx *ctx, struct merge_args *a,
 		return cli_fatal("%s", err.msg);
 	if (rc != 0)
 		return cli_fatal("cannot fetch the target refs/%s from '%s'",
-				 a->target, ctx->remote);
+				 a->target, mr_remote(ctx));
 	if (git_reference_name_to_id(tip, ctx->repo, a->tracking) < 0)
 		return mr_git_error("cannot read the target");
 	return 0;
@@ -359,7 +359,7 @@ int cmd_mr_merge(int argc, char **argv)
 		goto done;
 	snprintf(a.target, sizeof(a.target), "%s", req.target);
 	snprintf(a.tracking, sizeof(a.tracking), "refs/remotes/%s/%s",
-		 ctx.remote, req.target + 6);
+		 mr_remote(&ctx), req.target + 6);
 	a.title = req.title;
 	if (revs_list(ctx.repo, &a.id, &revs, &count, &ctx.warnings, &err) <
 	    0) {

@@ -68,7 +68,7 @@ static int view_target(struct mr_ctx *ctx, const struct request *req,
 
 	if (req->target == NULL || strncmp(req->target, "heads/", 6) != 0)
 		return -1;
-	snprintf(name, sizeof(name), "refs/remotes/%s/%s", ctx->remote,
+	snprintf(name, sizeof(name), "refs/remotes/%s/%s", mr_remote(ctx),
 		 req->target + 6);
 	if (git_reference_name_to_id(out, ctx->repo, name) == 0)
 		return 0;
@@ -146,7 +146,7 @@ int cmd_mr_diff(int argc, char **argv)
 		if (view_target(&ctx, &req, &target) < 0) {
 			status = cli_fatal("the target branch is not here: "
 					   "git fetch %s first",
-					   ctx.remote);
+					   mr_remote(&ctx));
 			goto done;
 		}
 		/* like a pull request: from where it forked off the target */
@@ -258,7 +258,7 @@ int cmd_mr_fetch(int argc, char **argv)
 	}
 	if ((status = mr_open(&ctx, fetch_remote)) == 0 &&
 	    (status = mr_fetch(&ctx, false)) == 0 && !ctx.has_data)
-		printf("'%s' has no merge requests yet (no %s)\n", ctx.remote,
+		printf("'%s' has no merge requests yet (no %s)\n", mr_remote(&ctx),
 		       STORE_DATA_REF);
 	mr_close(&ctx);
 	return status;

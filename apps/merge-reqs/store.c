@@ -18,6 +18,16 @@ static void store_warn(struct store *store, const char *path, const char *why)
 	buf_printf(store->warnings, ": %s\n", why);
 }
 
+/* The same for dir/name, formatted only when there is something to say. */
+static void store_warn_at(struct store *store, const char *dir,
+			  const char *name, const char *why)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	store_warn(store, path, why);
+}
+
 static int store_git_error(struct err *err, const char *what)
 {
 	const git_error *e = git_error_last();
@@ -61,10 +71,12 @@ int store_open(struct store *store, git_repository *repo,
 
 void store_close(struct store *store)
 {
+	git_tree_free(store->user_tree);
 	git_tree_free(store->reqs);
 	git_tree_free(store->root);
 	git_odb_free(store->odb);
-	store->reqs = store->root = NULL;
+	store->reqs = store->root = store->user_tree = NULL;
+	store->user[0] = '\0';
 	store->odb = NULL;
 }
 
@@ -192,7 +204,7 @@ int store_authors(struct store *store, char (**out)[USERID_LEN + 1],
  * too large, 0 when read, -1 on error.
  */
 static int store_read_blob(struct store *store, const git_tree_entry *entry,
-			   const char *path, size_t max, char **out,
+			   const char *dir, size_t max, char **out,
 			   size_t *len, struct err *err)
 {
 	git_filemode_t mode = git_tree_entry_filemode(entry);
@@ -202,7 +214,8 @@ static int store_read_blob(struct store *store, const git_tree_entry *entry,
 
 	*out = NULL;
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
-		store_warn(store, path, "not a regular file; ignored");
+		store_warn_at(store, dir, git_tree_entry_name(entry),
+			      "not a regular file; ignored");
 		return 1;
 	}
 	/* the size first: a huge blob costs nothing */
@@ -210,7 +223,8 @@ static int store_read_blob(struct store *store, const git_tree_entry *entry,
 				git_tree_entry_id(entry)) < 0)
 		return store_git_error(err, "cannot read a blob");
 	if (size > max) {
-		store_warn(store, path, "too large; ignored");
+		store_warn_at(store, dir, git_tree_entry_name(entry),
+			      "too large; ignored");
 		return 1;
 	}
 	if (git_odb_read(&obj, store->odb, git_tree_entry_id(entry)) < 0)
@@ -232,34 +246,33 @@ static int store_read_line(struct store *store, const git_tree *req,
 			   struct err *err)
 {
 	const git_tree_entry *entry = git_tree_entry_byname(req, name);
-	char path[128], *nl;
+	char *nl;
 	size_t len;
 	int status;
 
 	*out = NULL;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (entry == NULL) {
-		store_warn(store, path, "missing");
+		store_warn_at(store, dir, name, "missing");
 		return 0;
 	}
-	status = store_read_blob(store, entry, path, STORE_LINE_MAX, out, &len,
+	status = store_read_blob(store, entry, dir, STORE_LINE_MAX, out, &len,
 				 err);
 	if (status != 0)
 		return status < 0 ? -1 : 0;
 	if (memchr(*out, '\0', len) != NULL) {
-		store_warn(store, path, "holds a NUL byte; ignored");
+		store_warn_at(store, dir, name, "holds a NUL byte; ignored");
 		free(*out);
 		*out = NULL;
 		return 0;
 	}
 	if ((nl = strchr(*out, '\n')) != NULL) {
 		if (nl[1] != '\0')
-			store_warn(store, path,
-				   "more than one line; the first is used");
+			store_warn_at(store, dir, name,
+				      "more than one line; the first is used");
 		*nl = '\0';
 	}
 	if (**out == '\0') {
-		store_warn(store, path, "empty");
+		store_warn_at(store, dir, name, "empty");
 		free(*out);
 		*out = NULL;
 	}
@@ -287,6 +300,35 @@ static int store_label_cmp(const void *a, const void *b)
 }
 
 /* labels/<label>: symlinks whose target is exactly /labels/<label>. */
+/*
+ * The id of the blob "/labels/<name>": a label symlink is right exactly
+ * when its blob has this id, so no symlink blob is ever read.  A few
+ * labels cover nearly every request: their ids are remembered.
+ */
+static int store_label_id(struct store *store, const char *name,
+			  git_oid *out)
+{
+	char want[96];
+	size_t i, len;
+
+	for (i = 0; i < store->nlabel_ids; i++)
+		if (strcmp(store->label_ids[i].name, name) == 0) {
+			git_oid_cpy(out, &store->label_ids[i].id);
+			return 0;
+		}
+	len = (size_t)snprintf(want, sizeof(want), "/labels/%s", name);
+	if (git_odb_hash(out, want, len, GIT_OBJECT_BLOB) < 0)
+		return -1;
+	if (store->nlabel_ids < STORE_LABEL_IDS) {
+		i = store->nlabel_ids++;
+		snprintf(store->label_ids[i].name,
+			 sizeof(store->label_ids[i].name), "%s", name);
+		git_oid_cpy(&store->label_ids[i].id, out);
+	}
+	return 0;
+}
+
+/* labels/<label>: symlinks whose target is exactly /labels/<label>. */
 static int store_read_labels(struct store *store, const git_tree *req,
 			     const char *dir, struct request *out,
 			     struct err *err)
@@ -296,13 +338,13 @@ static int store_read_labels(struct store *store, const git_tree *req,
 	int error;
 	char path[256];
 
-	snprintf(path, sizeof(path), "%s/labels", dir);
 	labels = store_subtree(store, req, "labels", &error);
 	if (error)
 		return store_git_error(err, "cannot read labels");
 	if (labels == NULL) {
 		if (git_tree_entry_byname(req, "labels") != NULL)
-			store_warn(store, path, "not a directory; ignored");
+			store_warn_at(store, dir, "labels",
+				      "not a directory; ignored");
 		return 0;
 	}
 	n = git_tree_entrycount(labels);
@@ -310,41 +352,30 @@ static int store_read_labels(struct store *store, const git_tree *req,
 		git_tree_free(labels);
 		return err_set(err, "out of memory");
 	}
+	snprintf(path, sizeof(path), "%s/labels", dir);
 	for (i = 0; i < n; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(labels, i);
 		const char *name = git_tree_entry_name(e);
-		git_odb_object *obj = NULL;
-		char want[96];
-		size_t want_len, size;
-		git_object_t type;
-		bool good;
+		git_oid want;
 
-		snprintf(path, sizeof(path), "%s/labels/%.64s", dir, name);
 		if (git_tree_entry_filemode(e) != GIT_FILEMODE_LINK) {
-			store_warn(store, path, "not a symlink; ignored");
+			store_warn_at(store, path, name,
+				      "not a symlink; ignored");
 			continue;
 		}
 		if (!store_label_name_valid(name)) {
-			store_warn(store, path, "not a label name; ignored");
+			store_warn_at(store, path, name,
+				      "not a label name; ignored");
 			continue;
 		}
-		want_len = (size_t)snprintf(want, sizeof(want), "/labels/%s",
-					    name);
-		/* the size first: a huge symlink blob is never read */
-		if (git_odb_read_header(&size, &type, store->odb,
-					git_tree_entry_id(e)) < 0 ||
-		    (size == want_len &&
-		     git_odb_read(&obj, store->odb, git_tree_entry_id(e)) < 0)) {
+		if (store_label_id(store, name, &want) < 0) {
 			git_tree_free(labels);
-			return store_git_error(err, "cannot read a label");
+			return store_git_error(err, "cannot hash a label");
 		}
-		good = obj != NULL && git_odb_object_size(obj) == want_len &&
-		       memcmp(git_odb_object_data(obj), want, want_len) == 0;
-		git_odb_object_free(obj);
-		if (!good) {
-			store_warn(store, path,
-				   "does not point at its own /labels/ entry; "
-				   "ignored");
+		if (!git_oid_equal(&want, git_tree_entry_id(e))) {
+			store_warn_at(store, path, name,
+				      "does not point at its own /labels/ "
+				      "entry; ignored");
 			continue;
 		}
 		if ((out->labels[out->nlabels] = strdup(name)) == NULL) {
@@ -374,7 +405,7 @@ static int store_comment_cmp(const void *a, const void *b)
 
 static int store_add_comment(struct store *store, struct request *out,
 			     size_t *alloc, const char *user,
-			     const git_tree_entry *e, const char *path,
+			     const git_tree_entry *e, const char *dir,
 			     struct err *err)
 {
 	struct request_comment *rc;
@@ -385,10 +416,11 @@ static int store_add_comment(struct store *store, struct request *out,
 	int status;
 
 	if (!comment_number_valid(name, strlen(name))) {
-		store_warn(store, path, "not a comment number; ignored");
+		store_warn_at(store, dir, name,
+			      "not a comment number; ignored");
 		return 0;
 	}
-	status = store_read_blob(store, e, path, COMMENT_MAX, &text, &len,
+	status = store_read_blob(store, e, dir, COMMENT_MAX, &text, &len,
 				 err);
 	if (status != 0)
 		return status < 0 ? -1 : 0;
@@ -412,7 +444,7 @@ static int store_add_comment(struct store *store, struct request *out,
 	rc->well_formed = comment_parse(&rc->c, text, len, &why);
 	if (!rc->well_formed) {
 		buf_puts(&why, "; shown as plain text");
-		store_warn(store, path, buf_cstr(&why));
+		store_warn_at(store, dir, name, buf_cstr(&why));
 	}
 	buf_dispose(&why);
 	return 0;
@@ -449,16 +481,11 @@ static int store_read_comments(struct store *store, const git_tree *req,
 			store_git_error(err, "cannot read comments");
 			goto done;
 		}
-		for (j = 0; j < git_tree_entrycount(mine); j++) {
-			const git_tree_entry *f =
-				git_tree_entry_byindex(mine, j);
-
-			snprintf(path, sizeof(path), "%s/comments/%s/%.64s",
-				 dir, user, git_tree_entry_name(f));
-			if (store_add_comment(store, out, &alloc, user, f,
+		for (j = 0; j < git_tree_entrycount(mine); j++)
+			if (store_add_comment(store, out, &alloc, user,
+					      git_tree_entry_byindex(mine, j),
 					      path, err) < 0)
 				goto done;
-		}
 		git_tree_free(mine);
 		mine = NULL;
 	}
@@ -475,18 +502,22 @@ done:
 static git_tree *store_request_tree(struct store *store,
 				    const struct store_id *id, int *error)
 {
-	git_tree *user, *req;
 	char name[16];
 
 	*error = 0;
 	if (store->reqs == NULL)
 		return NULL;
-	if ((user = store_subtree(store, store->reqs, id->user, error)) == NULL)
-		return NULL;
+	if (store->user_tree == NULL || strcmp(store->user, id->user) != 0) {
+		git_tree_free(store->user_tree);
+		store->user[0] = '\0';
+		store->user_tree = store_subtree(store, store->reqs, id->user,
+						 error);
+		if (store->user_tree == NULL)
+			return NULL;
+		memcpy(store->user, id->user, USERID_LEN + 1);
+	}
 	snprintf(name, sizeof(name), "%lu", id->n);
-	req = store_subtree(store, user, name, error);
-	git_tree_free(user);
-	return req;
+	return store_subtree(store, store->user_tree, name, error);
 }
 
 int store_read(struct store *store, const struct store_id *id,

@@ -27,7 +27,18 @@ struct store {
 	git_tree *root;		/* NULL: no data branch yet */
 	git_tree *reqs;		/* merge-reqs/, or NULL */
 	struct buf *warnings;	/* "<path>: <why>\n" lines, escaped */
+	/* the last user directory read: list reads each user's in a row */
+	char user[USERID_LEN + 1];
+	git_tree *user_tree;
+	/* the ids of the blobs "/labels/<name>" hashed so far */
+	struct {
+		char name[72];
+		git_oid id;
+	} label_ids[16];
+	size_t nlabel_ids;
 };
+
+#define STORE_LABEL_IDS 16
 
 /* Open the tree of commit (NULL: an empty store).  Returns 0 or -1. */
 int store_open(struct store *store, git_repository *repo,
