@@ -302,11 +302,12 @@ static int store_label_cmp(const void *a, const void *b)
 /* labels/<label>: symlinks whose target is exactly /labels/<label>. */
 /*
  * The id of the blob "/labels/<name>": a label symlink is right exactly
- * when its blob has this id, so no symlink blob is ever read.  A few
- * labels cover nearly every request: their ids are remembered.
+ * when its blob has this id, so no symlink blob is ever read.  Whether the
+ * label exists goes into *exists.  A few labels cover nearly every
+ * request: both answers are remembered.
  */
 static int store_label_id(struct store *store, const char *name,
-			  git_oid *out)
+			  git_oid *out, bool *exists)
 {
 	char want[96];
 	size_t i, len;
@@ -314,16 +315,19 @@ static int store_label_id(struct store *store, const char *name,
 	for (i = 0; i < store->nlabel_ids; i++)
 		if (strcmp(store->label_ids[i].name, name) == 0) {
 			git_oid_cpy(out, &store->label_ids[i].id);
+			*exists = store->label_ids[i].exists;
 			return 0;
 		}
 	len = (size_t)snprintf(want, sizeof(want), "/labels/%s", name);
 	if (git_odb_hash(out, want, len, GIT_OBJECT_BLOB) < 0)
 		return -1;
+	*exists = store_label_exists(store, name);
 	if (store->nlabel_ids < STORE_LABEL_IDS) {
 		i = store->nlabel_ids++;
 		snprintf(store->label_ids[i].name,
 			 sizeof(store->label_ids[i].name), "%s", name);
 		git_oid_cpy(&store->label_ids[i].id, out);
+		store->label_ids[i].exists = *exists;
 	}
 	return 0;
 }
@@ -357,6 +361,7 @@ static int store_read_labels(struct store *store, const git_tree *req,
 		const git_tree_entry *e = git_tree_entry_byindex(labels, i);
 		const char *name = git_tree_entry_name(e);
 		git_oid want;
+		bool exists;
 
 		if (git_tree_entry_filemode(e) != GIT_FILEMODE_LINK) {
 			store_warn_at(store, path, name,
@@ -368,7 +373,7 @@ static int store_read_labels(struct store *store, const git_tree *req,
 				      "not a label name; ignored");
 			continue;
 		}
-		if (store_label_id(store, name, &want) < 0) {
+		if (store_label_id(store, name, &want, &exists) < 0) {
 			git_tree_free(labels);
 			return store_git_error(err, "cannot hash a label");
 		}
@@ -376,6 +381,14 @@ static int store_read_labels(struct store *store, const git_tree *req,
 			store_warn_at(store, path, name,
 				      "does not point at its own /labels/ "
 				      "entry; ignored");
+			continue;
+		}
+		/* dangling: a label exists only by its description, which
+		 * maintainers write, so an author cannot invent one */
+		if (!exists) {
+			store_warn_at(store, path, name,
+				      "no such label (labels/ has no "
+				      "description of it); ignored");
 			continue;
 		}
 		if ((out->labels[out->nlabels] = strdup(name)) == NULL) {

@@ -30,10 +30,12 @@ struct store {
 	/* the last user directory read: list reads each user's in a row */
 	char user[USERID_LEN + 1];
 	git_tree *user_tree;
-	/* the ids of the blobs "/labels/<name>" hashed so far */
+	/* the ids of the blobs "/labels/<name>" hashed so far, and
+	 * whether labels/<name>/description makes that label exist */
 	struct {
 		char name[72];
 		git_oid id;
+		bool exists;
 	} label_ids[16];
 	size_t nlabel_ids;
 };
