@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <git2.h>
+#include <gpgme.h>
 #include <dirent.h>
 #include <nettle/sha2.h>
 #include <stdbool.h>
@@ -26,6 +27,23 @@
 #include "policyref.h"
 #include "settings.h"
 #include "treediff.h"
+
+/*
+ * Debian's libgit2 is built with mbedTLS, whose start-up parses the whole
+ * CA bundle (/etc/ssl/certs/ca-certificates.crt) inside git_libgit2_init():
+ * 9 ms of base64 on every push, for TLS the hook never speaks.  Defining
+ * the parser here takes the executable's copy first, so nothing is read;
+ * the chain stays empty, which trusts no server: any TLS connection made
+ * from this process would fail, never pass unchecked.  With libgit2 on
+ * OpenSSL this is never called.  (docs/performance.md)
+ */
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
 
 /* More input than this on stdin never came from one sane push. */
 #define HOOK_STDIN_MAX (64u * 1024u * 1024u)
@@ -745,6 +763,12 @@ int main(void)
 	int status = 1;	/* reject unless proven otherwise */
 
 	memset(&hook, 0, sizeof(hook));
+	/*
+	 * Before gpgme's first call: without this it runs gpgconf three
+	 * times and gpgsm once to fill in engines the hook never uses (20 ms
+	 * a push); gpg is then found on the server's PATH, as gpgconf was.
+	 */
+	gpgme_set_global_flag("disable-gpgconf", "1");
 	if (git_libgit2_init() < 0) {
 		fputs("error: cannot initialize libgit2\n", stderr);
 		return 1;
