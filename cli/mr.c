@@ -27,6 +27,7 @@ static const struct mr_subcommand mr_subcommands[] = {
 	{"checkout", cmd_mr_checkout, "check out a revision"},
 	{"search", cmd_mr_search, "search titles and comments"},
 	{"fetch", cmd_mr_fetch, "fetch refs/apps/* from the remote"},
+	{"ci", cmd_mr_ci, "the CI bot: test revisions, post results"},
 };
 
 #define MR_SUBCOMMANDS (sizeof(mr_subcommands) / sizeof(mr_subcommands[0]))

@@ -139,5 +139,6 @@ int cmd_mr_diff(int argc, char **argv);
 int cmd_mr_checkout(int argc, char **argv);
 int cmd_mr_search(int argc, char **argv);
 int cmd_mr_fetch(int argc, char **argv);
+int cmd_mr_ci(int argc, char **argv);
 
 #endif

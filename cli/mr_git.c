@@ -55,6 +55,12 @@ static int mr_git_drain(int fds[2], struct buf *bufs[2])
 int mr_git_run(const char *const *argv, struct buf *out, struct buf *errout,
 	       struct err *err)
 {
+	return mr_run(argv, out, errout, err);
+}
+
+int mr_run(const char *const *argv, struct buf *out, struct buf *errout,
+	   struct err *err)
+{
 	int pipes[2][2] = {{-1, -1}, {-1, -1}}, fds[2] = {-1, -1}, wstatus;
 	struct buf *bufs[2] = {out, errout};
 	pid_t pid;
@@ -62,19 +68,21 @@ int mr_git_run(const char *const *argv, struct buf *out, struct buf *errout,
 
 	for (i = 0; i < 2; i++)
 		if (bufs[i] != NULL && pipe2(pipes[i], O_CLOEXEC) < 0)
-			return err_set(err, "cannot run git: %s",
+			return err_set(err, "cannot run %s: %s", argv[0],
 				       strerror(errno));
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0)
-		return err_set(err, "cannot run git: %s", strerror(errno));
+		return err_set(err, "cannot run %s: %s", argv[0],
+			       strerror(errno));
 	if (pid == 0) {
 		for (i = 0; i < 2; i++)
 			if (bufs[i] != NULL)
 				dup2(pipes[i][1], i + 1);
-		execvp("git", (char *const *)argv);
-		fprintf(stderr, "fatal: cannot run git: %s\n", strerror(errno));
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "fatal: cannot run %s: %s\n", argv[0],
+			strerror(errno));
 		_exit(127);
 	}
 	for (i = 0; i < 2; i++)
@@ -89,10 +97,11 @@ int mr_git_run(const char *const *argv, struct buf *out, struct buf *errout,
 	}
 	while (waitpid(pid, &wstatus, 0) < 0)
 		if (errno != EINTR)
-			return err_set(err, "cannot wait for git: %s",
+			return err_set(err, "cannot wait for %s: %s", argv[0],
 				       strerror(errno));
 	if (!WIFEXITED(wstatus))
-		return err_set(err, "git %s died", argv[1]);
+		return err_set(err, "%s %s died", argv[0],
+			       argv[1] ? argv[1] : "");
 	return WEXITSTATUS(wstatus);
 }
 

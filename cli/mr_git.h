@@ -16,6 +16,10 @@
 int mr_git_run(const char *const *argv, struct buf *out, struct buf *errout,
 	       struct err *err);
 
+/* The same for any program: argv[0] is looked up on PATH. */
+int mr_run(const char *const *argv, struct buf *out, struct buf *errout,
+	   struct err *err);
+
 /*
  * `git config --get[-all] key`: what git itself would use, -c options and
  * includes too.  Values go to out one a line (the last newline dropped).

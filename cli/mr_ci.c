@@ -1,0 +1,521 @@
+/* mr_ci: git mr ci: the CI bot of SPEC 8, a client of the data branch */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../apps/merge-reqs/edit.h"
+#include "../apps/merge-reqs/revs.h"
+#include "mr.h"
+#include "mr_git.h"
+#include "mr_sandbox.h"
+
+static bool ci_once, ci_loop, ci_accept_risk;
+static const char *ci_interval, *ci_command, *ci_timeout, *ci_max_output,
+	*ci_memory, *ci_bwrap;
+
+static const struct cli_opt ci_opts[] = {
+	{"once", 0, CLI_OPT_FLAG, &ci_once, NULL,
+	 "test every revision without a result, then exit (the default)"},
+	{"loop", 0, CLI_OPT_FLAG, &ci_loop, NULL,
+	 "keep doing that, every --interval seconds"},
+	{"interval", 0, CLI_OPT_STRING, &ci_interval, "<seconds>",
+	 "the pause between rounds of --loop (default 60)"},
+	{"command", 0, CLI_OPT_STRING, &ci_command, "<command>",
+	 "the test, run by sh -c in the revision's files (mr.ci.command)"},
+	{"timeout", 0, CLI_OPT_STRING, &ci_timeout, "<seconds>",
+	 "the time limit of one test (mr.ci.timeout, default 600)"},
+	{"max-output", 0, CLI_OPT_STRING, &ci_max_output, "<bytes>",
+	 "kill a test that prints more (mr.ci.maxOutput, default 10485760)"},
+	{"memory", 0, CLI_OPT_STRING, &ci_memory, "<MiB>",
+	 "its address space limit (mr.ci.memory, default 4096)"},
+	{"bwrap", 0, CLI_OPT_STRING, &ci_bwrap, "<program>",
+	 "the bubblewrap program (mr.ci.bwrap, default bwrap)"},
+	{"accept-no-sandbox", 0, CLI_OPT_FLAG, &ci_accept_risk, NULL,
+	 "run revision code WITHOUT a sandbox where bubblewrap cannot run"},
+};
+
+static const struct cli_command ci_cmd = {
+	"git mr ci [--once | --loop [--interval <seconds>]] "
+	"[--command <command>] [--timeout <seconds>] [--max-output <bytes>] "
+	"[--memory <MiB>] [--bwrap <program>] [--accept-no-sandbox]",
+	"the CI bot: test every revision that has no result of ours yet, in "
+	"a sandbox, and post each result as a comment with ci-pass/ci-fail",
+	ci_opts, sizeof(ci_opts) / sizeof(ci_opts[0]),
+};
+
+/* The result file is the bot's comment numbered like the revision. */
+#define CI_LOG_TAIL 16384u
+
+struct ci_settings {
+	char *command, *bwrap;	/* bwrap NULL: no sandbox (accepted) */
+	struct sandbox_limits limits;
+	unsigned interval;
+};
+
+struct ci_pending {
+	struct store_id id;
+	unsigned long k;
+	git_oid commit;
+	bool latest;		/* labels follow only the latest revision */
+};
+
+static volatile sig_atomic_t ci_stop;
+
+static void ci_on_signal(int sig)
+{
+	(void)sig;
+	ci_stop = 1;
+}
+
+/* An option, else git config key, else def; a positive number. */
+static int ci_number(const char *opt, const char *key, unsigned long long def,
+		     unsigned long long max, unsigned long long *out)
+{
+	struct buf value = BUF_INIT;
+	struct err err = {{0}};
+	const char *text = opt;
+	char *end;
+	int found = 0;
+
+	*out = def;
+	if (text == NULL) {
+		if ((found = mr_git_config(key, 0, &value, &err)) < 0)
+			return cli_fatal("%s", err.msg);
+		text = found ? buf_cstr(&value) : NULL;
+	}
+	if (text != NULL) {
+		errno = 0;
+		*out = strtoull(text, &end, 10);
+		if (errno || end == text || *end || *out == 0 || *out > max) {
+			buf_dispose(&value);
+			return cli_fatal("%s wants a number from 1 to %llu, "
+					 "not '%s'",
+					 key, max, text);
+		}
+	}
+	buf_dispose(&value);
+	return 0;
+}
+
+static int ci_string(const char *opt, const char *key, const char *def,
+		     char **out)
+{
+	struct buf value = BUF_INIT;
+	struct err err = {{0}};
+	int found;
+
+	if (opt != NULL) {
+		*out = strdup(opt);
+		return 0;
+	}
+	if ((found = mr_git_config(key, 0, &value, &err)) < 0)
+		return cli_fatal("%s", err.msg);
+	*out = found ? buf_detach(&value) : def ? strdup(def) : NULL;
+	buf_dispose(&value);
+	return 0;
+}
+
+static int ci_settings_read(struct ci_settings *s)
+{
+	unsigned long long timeout, output, memory, interval;
+	int status;
+
+	memset(s, 0, sizeof(*s));
+	if ((status = ci_string(ci_command, "mr.ci.command", NULL,
+				&s->command)) ||
+	    (status = ci_string(ci_bwrap, "mr.ci.bwrap", "bwrap", &s->bwrap)) ||
+	    (status = ci_number(ci_timeout, "mr.ci.timeout", 600, 86400,
+				&timeout)) ||
+	    (status = ci_number(ci_max_output, "mr.ci.maxOutput",
+				10ull << 20, 1ull << 34, &output)) ||
+	    (status = ci_number(ci_memory, "mr.ci.memory", 4096, 1ull << 20,
+				&memory)) ||
+	    (status = ci_number(ci_interval, "mr.ci.interval", 60, 86400,
+				&interval)))
+		return status;
+	if (s->command == NULL || !*s->command)
+		return cli_fatal("no test command: set mr.ci.command or use "
+				 "--command");
+	s->limits.timeout = (unsigned)timeout;
+	s->limits.max_output = (size_t)output;
+	s->limits.memory = (size_t)(memory << 20);
+	s->limits.tail = CI_LOG_TAIL;
+	s->interval = (unsigned)interval;
+	return 0;
+}
+
+static void ci_settings_free(struct ci_settings *s)
+{
+	free(s->command);
+	free(s->bwrap);
+}
+
+/*
+ * SPEC 8: probe once; without a sandbox, refuse unless the risk was
+ * accepted, and then say so on every run.
+ */
+static int ci_sandbox(struct ci_settings *s)
+{
+	struct err err = {{0}};
+
+	if (sandbox_probe(s->bwrap, &err) == 0)
+		return 0;
+	if (!ci_accept_risk)
+		return cli_fatal("cannot sandbox revision code here (%s); "
+				 "refusing to run it.  --accept-no-sandbox "
+				 "runs it unsandboxed, with your files, keys "
+				 "and network in reach",
+				 err.msg);
+	fprintf(stderr, "warning: no sandbox (%s): revision code runs "
+			"UNSANDBOXED, as you, because --accept-no-sandbox "
+			"was given\n",
+		err.msg);
+	free(s->bwrap);
+	s->bwrap = NULL;
+	return 0;
+}
+
+static bool ci_has_result(struct store *store, const struct ci_pending *p,
+			  const char *me)
+{
+	char path[200];
+
+	snprintf(path, sizeof(path), "merge-reqs/%s/%lu/comments/%s/%lu",
+		 p->id.user, p->id.n, me, p->k);
+	return store_has_path(store, path);
+}
+
+/* Parse "<user>/<n>-v<k>" after refs/apps/merge-reqs/. */
+static bool ci_parse_ref(const char *name, struct ci_pending *p)
+{
+	const char *slash = strchr(name, '/'), *dash;
+
+	if (slash == NULL || slash - name != USERID_LEN ||
+	    !userid_is_valid(name, USERID_LEN))
+		return false;
+	dash = strstr(slash + 1, "-v");
+	if (dash == NULL || !comment_number_valid(slash + 1,
+						  (size_t)(dash - slash - 1)) ||
+	    !comment_number_valid(dash + 2, strlen(dash + 2)))
+		return false;
+	memcpy(p->id.user, name, USERID_LEN);
+	p->id.user[USERID_LEN] = '\0';
+	p->id.n = strtoul(slash + 1, NULL, 10);
+	p->k = strtoul(dash + 2, NULL, 10);
+	return true;
+}
+
+static int ci_pending_cmp(const void *a, const void *b)
+{
+	const struct ci_pending *x = a, *y = b;
+	int c = strcmp(x->id.user, y->id.user);
+
+	if (c)
+		return c;
+	if (x->id.n != y->id.n)
+		return x->id.n < y->id.n ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* Every revision of an existing request without a result of ours. */
+static int ci_find(struct mr_ctx *ctx, struct ci_pending **out, size_t *count)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	struct store store;
+	struct err err = {{0}};
+	size_t alloc = 0, i;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (store_open(&store, ctx->repo, ctx->has_data ? &ctx->data : NULL,
+		       NULL, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	if (git_reference_iterator_glob_new(&it, ctx->repo,
+					    "refs/apps/merge-reqs/*") < 0) {
+		store_close(&store);
+		return mr_git_error("cannot list the revision tags");
+	}
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		struct ci_pending p;
+		struct request req;
+		git_tag *tag = NULL;
+		const char *name = git_reference_name(ref) +
+				   strlen("refs/apps/merge-reqs/");
+		bool keep = ci_parse_ref(name, &p) &&
+			    git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
+			    git_tag_lookup(&tag, ctx->repo,
+					   git_reference_target(ref)) == 0 &&
+			    git_tag_target_type(tag) == GIT_OBJECT_COMMIT;
+
+		if (keep) {
+			git_oid_cpy(&p.commit, git_tag_target_id(tag));
+			/* a tag without its request has nowhere to post */
+			keep = store_read(&store, &p.id, 0, &req, &err) == 0;
+			if (keep)
+				request_dispose(&req);
+			keep = keep && !ci_has_result(&store, &p, ctx->me);
+		}
+		git_tag_free(tag);
+		git_reference_free(ref);
+		if (!keep)
+			continue;
+		if (*count == alloc) {
+			struct ci_pending *more;
+
+			alloc = alloc ? alloc * 2 : 16;
+			if ((more = realloc(*out, alloc * sizeof(*more))) ==
+			    NULL) {
+				rc = -1;
+				break;
+			}
+			*out = more;
+		}
+		p.latest = false;
+		(*out)[(*count)++] = p;
+	}
+	git_reference_iterator_free(it);
+	store_close(&store);
+	if (rc != GIT_ITEROVER) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+		return cli_fatal("cannot list the revision tags");
+	}
+	qsort(*out, *count, sizeof(**out), ci_pending_cmp);
+	/* the latest revision of each request: the last one of its run,
+	 * unless a newer one already has a result */
+	for (i = 0; i < *count; i++) {
+		struct revision *revs = NULL;
+		size_t nrevs = 0;
+
+		if (revs_list(ctx->repo, &(*out)[i].id, &revs, &nrevs, NULL,
+			      &err) == 0 &&
+		    nrevs > 0)
+			(*out)[i].latest = revs[nrevs - 1].k == (*out)[i].k;
+		free(revs);
+	}
+	return 0;
+}
+
+/* git archive of the commit, unpacked into dir (never a checkout). */
+static int ci_export(const git_oid *commit, const char *tmp, const char *dir,
+		     struct buf *log)
+{
+	char hex[GIT_OID_HEXSZ + 1], tar[4200];
+	const char *archive[] = {"git", "archive", "--format=tar", "-o", tar,
+				 hex, NULL};
+	const char *untar[] = {"tar", "-x", "--no-same-owner",
+			       "--no-same-permissions", "-f", tar, "-C", dir,
+			       NULL};
+	struct err err = {{0}};
+	int status;
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	snprintf(tar, sizeof(tar), "%s/revision.tar", tmp);
+	status = mr_git_run(archive, NULL, log, &err);
+	if (status == 0)
+		status = mr_run(untar, NULL, log, &err);
+	unlink(tar);
+	if (status != 0)
+		buf_printf(log, "cannot export %s: %s\n", hex,
+			   err.msg[0] ? err.msg : "git archive or tar failed");
+	return status;
+}
+
+static const char *const ci_results[] = {
+	[SANDBOX_PASS] = "pass",
+	[SANDBOX_FAIL] = "fail",
+	[SANDBOX_ERROR] = "error",
+	[SANDBOX_TIMEOUT] = "timeout",
+};
+
+struct ci_post {
+	git_signature *sig;
+	const struct ci_pending *p;
+	const char *result;
+	const char *body;
+	bool posted;
+};
+
+static int ci_post_build(struct mr_ctx *ctx, struct store *store,
+			 const git_oid *tip, struct mr_push_ref *refs,
+			 size_t *nrefs, void *data)
+{
+	struct ci_post *a = data;
+	const char *set = strcmp(a->result, "pass") == 0 ? "ci-pass"
+							 : "ci-fail";
+	const char *clear = strcmp(set, "ci-pass") == 0 ? "ci-fail" : "ci-pass";
+	struct request req;
+	struct comment c = {0};
+	struct err err = {{0}};
+	struct edit edit;
+	struct buf text = BUF_INIT;
+	char date[21], path[200];
+	int status = 0;
+
+	*nrefs = 0;
+	/* another instance of this bot posted first: one result stays */
+	if (ci_has_result(store, a->p, ctx->me)) {
+		a->posted = false;
+		return 0;
+	}
+	if (store_read(store, &a->p->id, 0, &req, &err) != 0)
+		return cli_fatal("%.16s/%lu is gone", a->p->id.user,
+				 a->p->id.n);
+	comment_date_now(date);
+	c.date = date;
+	c.revision = a->p->k;
+	c.result = a->result;
+	c.body = a->body;
+	snprintf(path, sizeof(path), "merge-reqs/%s/%lu/comments/%s/%lu",
+		 a->p->id.user, a->p->id.n, ctx->me, a->p->k);
+	edit_init(&edit, ctx->repo);
+	if (comment_format(&text, &c) < 0 ||
+	    edit_put(&edit, path, text.ptr, text.len, GIT_FILEMODE_BLOB,
+		     &err) < 0 ||
+	    (a->p->latest && !request_has_label(&req, set) &&
+	     store_label_exists(store, set) &&
+	     edit_label_add(&edit, &a->p->id, set, &err) < 0) ||
+	    (a->p->latest && request_has_label(&req, clear) &&
+	     edit_label_remove(&edit, store, &a->p->id, clear, &err) < 0) ||
+	    edit_commit(&edit, tip, a->sig, "CI result\n", &refs[0].id,
+			&err) < 0)
+		status = cli_fatal("%s", err.msg[0] ? err.msg : "out of memory");
+	request_dispose(&req);
+	edit_dispose(&edit);
+	buf_dispose(&text);
+	if (status == 0) {
+		snprintf(refs[0].name, sizeof(refs[0].name), "%s",
+			 STORE_DATA_REF);
+		*nrefs = 1;
+		a->posted = true;
+	}
+	return status;
+}
+
+/* Test one revision and post its result. */
+static int ci_test(struct mr_ctx *ctx, const struct ci_settings *s,
+		   const struct ci_pending *p)
+{
+	struct sandbox_result run;
+	struct buf body = BUF_INIT;
+	struct ci_post post = {0};
+	struct err err = {{0}};
+	char tmp[4096], dir[4200];
+	int status;
+
+	memset(&run, 0, sizeof(run));
+	if (!s->bwrap)
+		fprintf(stderr, "warning: testing without a sandbox "
+				"(--accept-no-sandbox)\n");
+	printf("testing revision %lu of ", p->k);
+	mr_print_id(stdout, &p->id);
+	printf(" (%s)\n", git_oid_tostr_s(&p->commit));
+	if (sandbox_mkdtemp(tmp, sizeof(tmp), "git-mr-ci", &err) < 0)
+		return cli_fatal("%s", err.msg);
+	snprintf(dir, sizeof(dir), "%s/src", tmp);
+	if (mkdir(dir, 0700) < 0) {
+		sandbox_remove(tmp);
+		return cli_fatal("cannot make %s: %s", dir, strerror(errno));
+	}
+	if (ci_export(&p->commit, tmp, dir, &run.log) != 0) {
+		run.outcome = SANDBOX_ERROR;
+		snprintf(run.why, sizeof(run.why), "could not export the "
+						   "revision");
+	} else if (sandbox_run(s->bwrap, dir, s->command, &s->limits, &run,
+			       &err) < 0) {
+		run.outcome = SANDBOX_ERROR;
+		snprintf(run.why, sizeof(run.why), "%s", err.msg);
+	}
+	sandbox_remove(tmp);
+	buf_printf(&body, "%s (%s): %s, %zu bytes of output%s\n\n",
+		   ci_results[run.outcome], s->bwrap ? "sandboxed" : "NOT sandboxed",
+		   run.why, run.printed,
+		   run.printed > run.log.len ? "; the end of it:" : ":");
+	buf_put(&body, run.log.ptr ? run.log.ptr : "", run.log.len);
+	buf_dispose(&run.log);
+	post.p = p;
+	post.result = ci_results[run.outcome];
+	post.body = buf_cstr(&body);
+	if ((status = mr_signature(&post.sig)) == 0 &&
+	    (status = mr_publish(ctx, ci_post_build, &post)) == 0)
+		printf("  %s: %s\n", post.result,
+		       post.posted ? "posted" : "another run posted first");
+	git_signature_free(post.sig);
+	buf_dispose(&body);
+	return status;
+}
+
+static int ci_round(struct mr_ctx *ctx, const struct ci_settings *s)
+{
+	struct ci_pending *pending = NULL;
+	struct mr_roles roles;
+	size_t i, count = 0;
+	bool member;
+	int status;
+
+	if ((status = mr_fetch(ctx, true)) != 0)
+		return status;
+	mr_roles_load(ctx, &roles);
+	member = roles.policy &&
+		 policy_in_group(roles.policy, ctx->me, false, "ci");
+	mr_roles_free(&roles);
+	mr_warnings_flush(ctx);
+	if (!member)
+		return cli_fatal("%.16s is not in the ci group of " POLICY_REF
+				 ": its results would count for nothing",
+				 ctx->me);
+	if ((status = ci_find(ctx, &pending, &count)) != 0)
+		return status;
+	for (i = 0; i < count && !ci_stop && status == 0; i++)
+		status = ci_test(ctx, s, &pending[i]);
+	if (count == 0)
+		printf("no revision waits for a result\n");
+	free(pending);
+	return status;
+}
+
+int cmd_mr_ci(int argc, char **argv)
+{
+	struct ci_settings settings;
+	struct mr_ctx ctx;
+	int nargs, status;
+
+	if ((status = cli_parse(&ci_cmd, argc, argv, &nargs)) >= 0)
+		return status;
+	if (nargs != 0 || (ci_once && ci_loop)) {
+		cli_usage(stderr, &ci_cmd);
+		return CLI_EXIT_USAGE;
+	}
+	memset(&settings, 0, sizeof(settings));
+	if ((status = mr_open(&ctx, NULL)) != 0 ||
+	    (status = ci_settings_read(&settings)) != 0 ||
+	    (status = mr_whoami(&ctx)) != 0 ||
+	    (status = ci_sandbox(&settings)) != 0)
+		goto done;
+	signal(SIGINT, ci_on_signal);
+	signal(SIGTERM, ci_on_signal);
+	for (;;) {
+		status = ci_round(&ctx, &settings);
+		if (!ci_loop || ci_stop)
+			break;
+		/* a failed round (the remote away) is retried next time */
+		for (unsigned t = 0; t < settings.interval && !ci_stop; t++)
+			sleep(1);
+		if (ci_stop)
+			break;
+		if (!settings.bwrap)
+			fprintf(stderr, "warning: no sandbox: revision code "
+					"runs UNSANDBOXED (--accept-no-sandbox)\n");
+	}
+done:
+	ci_settings_free(&settings);
+	mr_close(&ctx);
+	return status;
+}
