@@ -152,9 +152,15 @@ int mr_resolve(struct mr_ctx *ctx, struct store *store, const char *spec,
 
 int mr_fetch(struct mr_ctx *ctx, bool quiet)
 {
+	/*
+	 * Forced: the local refs/apps/ mirror the server, which is where
+	 * every write lands first.  The owner may force the policy and the
+	 * data branch (to remove spam, say); a plain refspec would then
+	 * refuse that fetch, and every git mr command with it, for good.
+	 */
 	const char *argv[] = {"git", "fetch", "--no-write-fetch-head",
 			      quiet ? "--quiet" : "--no-auto-gc",
-			      mr_remote(ctx), "refs/apps/*:refs/apps/*", NULL};
+			      mr_remote(ctx), "+refs/apps/*:refs/apps/*", NULL};
 	struct err err = {{0}};
 	struct buf errout = BUF_INIT;
 	int status = mr_git_run(argv, NULL, quiet ? &errout : NULL, &err);

@@ -233,4 +233,31 @@ test_expect_success 'the maintainer merges a branch main has moved past: a merge
 	test $(wc -l <merged2.out) = 2
 '
 
+test_expect_success 'the owner rewinds the data branch (spam removed): clients follow' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd bob &&
+		git mr comment Bob/1 -m "spam, spam, spam" >/dev/null
+	) &&
+	spam=$(server_rev $DATA) &&
+	(
+		cd owner &&
+		git mr fetch 2>/dev/null &&
+		push_ok $OWNER origin +$DATA~1:$DATA
+	) &&
+	ref_is server.git $DATA $(git -C server.git rev-parse $spam~1) &&
+	(
+		cd bob &&
+		git mr fetch 2>../fetch.err &&
+		git mr show Bob/1 >../show.out
+	) &&
+	ref_is bob $DATA $(server_rev $DATA) &&
+	! grep spam show.out &&
+	(
+		cd bob &&
+		git mr comment Bob/1 -m "sorry" >/dev/null
+	) &&
+	test "$(git -C server.git rev-parse $DATA~1)" = $(git -C server.git rev-parse $spam~1)
+'
+
 test_done
