@@ -56,7 +56,7 @@ static int comment_build(struct mr_ctx *ctx, struct store *store,
 	struct edit edit;
 	struct buf text = BUF_INIT;
 	char date[21], path[160];
-	size_t count = 0;
+	size_t count = 0, i;
 	int status;
 
 	if ((status = comment_must_exist(store, &a->id, &req, 0)) != 0)
@@ -65,7 +65,13 @@ static int comment_build(struct mr_ctx *ctx, struct store *store,
 	if (revs_list(ctx->repo, &a->id, &revs, &count, NULL, &err) < 0)
 		return cli_fatal("%s", err.msg);
 	c.revision = a->rev ? a->rev : count ? revs[count - 1].k : 0;
+	/* an anchor to a revision nobody pushed would point at no code */
+	for (i = 0; a->rev && i < count && revs[i].k != a->rev; i++)
+		;
 	free(revs);
+	if (a->rev && i == count)
+		return cli_fatal("%.16s/%lu has no revision %lu", a->id.user,
+				 a->id.n, a->rev);
 	if (store_next_comment(store, &a->id, ctx->me, &a->k, &err) < 0)
 		return cli_fatal("%s", err.msg);
 	comment_date_now(date);

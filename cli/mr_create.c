@@ -201,6 +201,12 @@ int cmd_mr_create(int argc, char **argv)
 			body++;
 	}
 	a.title = message.ptr;
+	/* readers show a blank title as missing: never write one */
+	if (a.title[strspn(a.title, " \t")] == '\0') {
+		status = cli_fatal("the title (the message's first line) is "
+				   "empty; nothing done");
+		goto done;
+	}
 	a.target = buf_cstr(&target);
 	a.body = body;
 	if ((status = mr_publish(&ctx, create_build, &a)) != 0)

@@ -260,4 +260,23 @@ test_expect_success 'the owner rewinds the data branch (spam removed): clients f
 	test "$(git -C server.git rev-parse $DATA~1)" = $(git -C server.git rev-parse $spam~1)
 '
 
+test_expect_success 'create refuses a blank title, comment a revision never pushed' '
+	test_when_finished stop_gpg_agent &&
+	data=$(server_rev $DATA) &&
+	(
+		cd alice &&
+		test_must_fail git mr create -m "
+only a body" 2>../create.err &&
+		test_must_fail git mr create -m "  " 2>../create2.err &&
+		test_must_fail git mr comment 1 -m "about v3" --rev 3 2>../comment.err
+	) &&
+	grep -x "fatal: the title (the message'\''s first line) is empty; nothing done" create.err &&
+	grep -x "fatal: empty message; nothing done" create2.err &&
+	grep -x "fatal: $(echo $ALICE | cut -c1-16)/1 has no revision 3" comment.err &&
+	ref_is server.git $DATA $data &&
+	(cd alice && git mr comment 1 -m "about v1" --rev 1 >/dev/null) &&
+	on_server merge-reqs/$ALICE/1/comments/$ALICE/4 >v1 &&
+	grep -x "Revision: 1" v1
+'
+
 test_done
