@@ -242,6 +242,8 @@ judge:
 	if (judge_new(&judge, repo, policy, NULL, &config, &err) < 0 ||
 	    judge_command(judge, user, &old, &new, ref, &err) < 0 ||
 	    judge_denials(judge) != 0) {
+		if (judge != NULL)
+			judge_report(judge, stderr);
 		status = stages_fail("judge", &err);
 		goto done;
 	}
