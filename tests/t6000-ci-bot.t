@@ -1,0 +1,262 @@
+#!/bin/sh
+
+test_description='git mr ci: the CI bot (SPEC 8)
+
+Bob proposes revisions whose test passes, fails, hangs or attacks the bot;
+the bot (a key in the ci group) tests each once and posts the result as
+its comment numbered like the revision, with ci-pass or ci-fail.  Tests
+that need bubblewrap carry the SANDBOX prerequisite: it fails inside a
+chroot or most containers, where the refusal to run unsandboxed is tested
+instead.'
+
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/lib-hook.sh"
+. "$SRC/tests/lib-mr.sh"
+
+if bwrap --unshare-all --unshare-user --uid 65534 --gid 65534 \
+	--cap-drop ALL --ro-bind /usr /usr --symlink usr/bin /bin \
+	--symlink usr/lib /lib --symlink usr/lib64 /lib64 -- /bin/true \
+	>/dev/null 2>&1
+then
+	test_set_prereq SANDBOX
+	NO_SANDBOX=
+else
+	say "bubblewrap cannot make a sandbox here: SANDBOX tests skipped"
+	NO_SANDBOX=--accept-no-sandbox
+fi
+
+# ci_run <clone> <args>...: the bot's --once run, sandboxed where it can
+# be (elsewhere the tests of results still run, with the explicit risk).
+ci_run () {
+	(
+		cd "$1" &&
+		shift &&
+		git mr ci --once $NO_SANDBOX "$@"
+	)
+}
+
+# propose <branch> <test.sh body> <title>: Bob's request of a commit whose
+# test.sh is that body.
+propose () {
+	topic bob "$1" test.sh "$2" &&
+	(cd bob && git mr create -m "$3" >/dev/null)
+}
+
+# result <n> <k>: the bot's result for Bob's request n, revision k.
+result () {
+	on_server "merge-reqs/$BOB/$1/comments/$CI/$2"
+}
+
+test_expect_success 'setup: the app, and Bob'"'"'s passing and failing requests' '
+	test_when_finished stop_gpg_agent &&
+	mr_setup &&
+	git -C ci config mr.ci.command "sh test.sh" &&
+	propose good "echo all good; exit 0" "Passes" &&
+	propose bad "echo it broke >&2; exit 3" "Fails"
+'
+
+test_expect_success 'without a sandbox the bot refuses, and posts nothing' '
+	test_when_finished stop_gpg_agent &&
+	before=$(server_rev $DATA) &&
+	test_expect_code 128 git -C ci -c mr.ci.bwrap=/nonexistent/bwrap \
+		mr ci --once 2>err &&
+	grep "cannot sandbox revision code here" err &&
+	grep -- "--accept-no-sandbox" err &&
+	test "$(server_rev $DATA)" = "$before"
+'
+
+test_expect_success 'a passing and a failing revision get their result and label' '
+	test_when_finished stop_gpg_agent &&
+	ci_run ci >out 2>err &&
+	grep "^testing revision 1 of $(echo $BOB | cut -c1-16)/1 " out &&
+	result 1 1 >pass &&
+	grep "^Result: pass\$" pass &&
+	grep "^Revision: 1\$" pass &&
+	grep "^Date: " pass &&
+	grep "all good" pass &&
+	result 2 1 >fail &&
+	grep "^Result: fail\$" fail &&
+	grep "exit status 3" fail &&
+	grep "it broke" fail &&
+	on_server merge-reqs/$BOB/1/labels/ci-pass &&
+	not_on_server merge-reqs/$BOB/1/labels/ci-fail &&
+	on_server merge-reqs/$BOB/2/labels/ci-fail &&
+	not_on_server merge-reqs/$BOB/2/labels/ci-pass
+'
+
+test_expect_success 'a second run posts nothing' '
+	test_when_finished stop_gpg_agent &&
+	before=$(server_rev $DATA) &&
+	ci_run ci >out 2>err &&
+	grep "^no revision waits for a result\$" out &&
+	test "$(server_rev $DATA)" = "$before"
+'
+
+test_expect_success 'git mr show and list --label ci-fail show the results' '
+	(
+		cd alice &&
+		git mr fetch >/dev/null 2>&1 &&
+		git mr show bob@example.com/2 >show &&
+		sed -n "/^ci:/,/^comments:/p" show >ci &&
+		grep "v1  fail .* CI Bot <ci@example.com>" ci &&
+		grep "it broke" ci &&
+		git mr list --label ci-fail --format "%n" >list &&
+		echo 2 >expect &&
+		test_cmp expect list
+	)
+'
+
+test_expect_success 'a new revision is tested, and its result moves the label' '
+	test_when_finished stop_gpg_agent &&
+	topic bob bad test.sh "exit 0" &&
+	(cd bob && git mr update 2 -m "fixed" >/dev/null) &&
+	ci_run ci >out 2>err &&
+	result 2 2 >fixed &&
+	grep "^Result: pass\$" fixed &&
+	on_server merge-reqs/$BOB/2/labels/ci-pass &&
+	not_on_server merge-reqs/$BOB/2/labels/ci-fail
+'
+
+test_expect_success 'a test that hangs is reported as a timeout' '
+	test_when_finished stop_gpg_agent &&
+	propose slow "sleep 60" "Hangs" &&
+	ci_run ci --timeout 2 >out 2>err &&
+	result 3 1 >slow &&
+	grep "^Result: timeout\$" slow &&
+	grep "time limit of 2 s" slow &&
+	on_server merge-reqs/$BOB/3/labels/ci-fail
+'
+
+test_expect_success 'a test that prints too much is stopped and reported as an error' '
+	test_when_finished stop_gpg_agent &&
+	propose loud "yes spam" "Shouts" &&
+	ci_run ci --max-output 100000 >out 2>err &&
+	result 4 1 >loud &&
+	grep "^Result: error\$" loud &&
+	grep "more than 100000 bytes" loud
+'
+
+test_expect_success 'a run killed before it pushed is redone once, not twice' '
+	test_when_finished stop_gpg_agent &&
+	propose crash "sleep 3; exit 0" "Slow but fine" &&
+	(
+		cd ci &&
+		git mr ci --once $NO_SANDBOX >../crash.out 2>&1 &
+		pid=$! &&
+		sleep 1 &&
+		kill -9 $pid &&
+		wait $pid
+		true
+	) &&
+	not_on_server merge-reqs/$BOB/5/comments/$CI/1 &&
+	ci_run ci >out 2>err &&
+	result 5 1 >crash &&
+	grep "^Result: pass\$" crash &&
+	ci_run ci >out 2>err &&
+	grep "^no revision waits for a result\$" out
+'
+
+test_expect_success 'two bots racing on one revision end with one result' '
+	test_when_finished stop_gpg_agent &&
+	mr_clone ci2 "$CI" &&
+	git -C ci2 config mr.ci.command "sh test.sh" &&
+	propose race "sleep 1; exit 0" "Raced" &&
+	before=$(server_rev $DATA) &&
+	(ci_run ci >race1.out 2>&1 & ci_run ci2 >race2.out 2>&1 & wait) &&
+	result 6 1 >race &&
+	grep "^Result: pass\$" race &&
+	git -C server.git log --format=%s "$before..$DATA" >log &&
+	echo "CI result" >expect &&
+	test_cmp expect log
+'
+
+test_expect_success 'the loop mode tests what arrives while it runs' '
+	test_when_finished stop_gpg_agent &&
+	git -C ci mr ci --loop --interval 1 $NO_SANDBOX >loop.out 2>&1 &
+	echo $! >loop.pid &&
+	test_when_finished "kill \$(cat loop.pid) 2>/dev/null; true" &&
+	propose later "exit 0" "Arrives later" &&
+	for i in $(test_seq 1 60)
+	do
+		result 7 1 >later 2>/dev/null && break
+		sleep 1
+	done &&
+	grep "^Result: pass\$" later &&
+	kill $(cat loop.pid) &&
+	sleep 3 &&
+	! kill -0 $(cat loop.pid) 2>/dev/null &&
+	propose after "exit 0" "After the loop stopped" &&
+	sleep 3 &&
+	not_on_server merge-reqs/$BOB/8/comments/$CI/1 &&
+	! grep "of $(echo $BOB | cut -c1-16)/8 " loop.out
+'
+
+test_expect_success 'with the option, the bot says on every run that it is unsandboxed' '
+	test_when_finished stop_gpg_agent &&
+	git -C ci -c mr.ci.bwrap=/nonexistent/bwrap mr ci --once \
+		--accept-no-sandbox >out 2>err &&
+	grep "revision code runs UNSANDBOXED" err
+'
+
+test_expect_success 'a contributor cannot set ci-pass himself' '
+	test_when_finished stop_gpg_agent &&
+	propose selfpass "exit 1" "Wants a pass" &&
+	before=$(server_rev $DATA) &&
+	(
+		cd bob &&
+		test_expect_code 128 git mr label add 9 ci-pass 2>../err
+	) &&
+	grep "denied: $BOB may not create-symlink merge-reqs/$BOB/9/labels/ci-pass" err &&
+	test "$(server_rev $DATA)" = "$before"
+'
+
+# The attack: the revision's test tries to reach what the bot has: its
+# gpg home and agent socket, its repository, a listener on loopback.
+write_attack () {
+	{
+		echo "leaked="
+		echo "ls '$HOME/gnupg' >/dev/null 2>&1 && leaked=\"\$leaked gnupg\""
+		echo "test -e '$HOME/gnupg/S.gpg-agent' && leaked=\"\$leaked agent-socket\""
+		echo "echo pwned >'$SHARNESS_TRASH_DIRECTORY/ci/.git/hooks/post-checkout' 2>/dev/null && leaked=\"\$leaked repository\""
+		echo "perl -MIO::Socket::INET -e 'exit(IO::Socket::INET->new(PeerAddr => \"127.0.0.1:$1\", Timeout => 3) ? 0 : 1)' && leaked=\"\$leaked network\""
+		echo "if test -n \"\$leaked\"; then echo \"LEAKED:\$leaked\"; exit 1; fi"
+		echo "echo isolated"
+	} >attack.sh
+}
+
+test_expect_success SANDBOX 'setup: a listener on loopback, and the attack works unsandboxed' '
+	perl -MIO::Socket::INET -e '"'"'
+		my $s = IO::Socket::INET->new(Listen => 5,
+			LocalAddr => "127.0.0.1:0") or die;
+		open(my $f, ">", "port.tmp") or die;
+		print $f $s->sockport, "\n";
+		close $f;
+		rename "port.tmp", "port";
+		$SIG{ALRM} = sub { exit 0 };
+		alarm 120;
+		while (my $c = $s->accept) { close $c }
+	'"'"' &
+	echo $! >listener.pid &&
+	for i in $(test_seq 1 50); do test -s port && break; sleep 0.1; done &&
+	write_attack "$(cat port)" &&
+	gpg-connect-agent /bye >/dev/null 2>&1 &&
+	test_must_fail sh attack.sh >control.out &&
+	grep "LEAKED: gnupg agent-socket repository network" control.out &&
+	rm -f ci/.git/hooks/post-checkout
+'
+
+test_expect_success SANDBOX 'a revision cannot reach the bot'"'"'s keys, agent, repository or network' '
+	test_when_finished stop_gpg_agent &&
+	test_when_finished "kill \$(cat listener.pid) 2>/dev/null; true" &&
+	topic bob attack test.sh "$(cat attack.sh)" &&
+	(cd bob && git mr create -m "Attack the bot" >/dev/null) &&
+	git -C ci mr ci --once >out 2>err &&
+	result 10 1 >attack &&
+	grep "^Result: pass\$" attack &&
+	grep "^isolated\$" attack &&
+	! grep LEAKED attack &&
+	test -f ci/.git/HEAD &&
+	! test -e ci/.git/hooks/post-checkout
+'
+
+test_done
