@@ -434,11 +434,17 @@ static int ci_test(struct mr_ctx *ctx, const struct ci_settings *s,
 		snprintf(run.why, sizeof(run.why), "%s", err.msg);
 	}
 	sandbox_remove(tmp);
-	buf_printf(&body, "%s (%s): %s, %zu bytes of output%s\n\n",
-		   ci_results[run.outcome], s->bwrap ? "sandboxed" : "NOT sandboxed",
-		   run.why, run.printed,
-		   run.printed > run.log.len ? "; the end of it:" : ":");
-	buf_put(&body, run.log.ptr ? run.log.ptr : "", run.log.len);
+	if (run.printed == 0)
+		buf_printf(&body, "%s (%s): %s, no output\n",
+			   ci_results[run.outcome],
+			   s->bwrap ? "sandboxed" : "NOT sandboxed", run.why);
+	else
+		buf_printf(&body, "%s (%s): %s, %zu bytes of output%s\n\n%s",
+			   ci_results[run.outcome],
+			   s->bwrap ? "sandboxed" : "NOT sandboxed", run.why,
+			   run.printed,
+			   run.printed > run.log.len ? "; the end of it:" : ":",
+			   buf_cstr(&run.log));
 	buf_dispose(&run.log);
 	post.p = p;
 	post.result = ci_results[run.outcome];
