@@ -12,7 +12,7 @@ __git_mr_ids ()
 _git_mr ()
 {
 	local subcommands="init create update comment label close reopen merge
-		list show diff checkout search fetch"
+		list show diff checkout search fetch ci"
 	local subcommand
 	subcommand="$(__git_find_on_cmdline "$subcommands")"
 	if [ -z "$subcommand" ]; then
@@ -49,6 +49,9 @@ _git_mr ()
 		__gitcomp "--rev= --help" ;;
 	fetch,--*)
 		__gitcomp "--remote= --help" ;;
+	ci,--*)
+		__gitcomp "--once --loop --interval= --command= --timeout=
+			--max-output= --memory= --bwrap= --accept-no-sandbox --help" ;;
 	update,*|comment,*|close,*|reopen,*|merge,*|show,*|diff,*|checkout,*)
 		__gitcomp "$(__git_mr_ids)" ;;
 	esac
