@@ -26,6 +26,7 @@ struct mr_ctx {
 	struct names names;
 	struct buf warnings;	/* printed by mr_warnings_flush() */
 	char me[USERID_LEN + 1];	/* "" until mr_whoami() */
+	bool fresh;		/* fetched, and nothing pushed since */
 };
 
 /* Open the repository around the current directory and read the local

@@ -175,6 +175,7 @@ int cmd_mr_comment(int argc, char **argv)
 	if ((status = mr_open(&ctx, NULL)) != 0)
 		goto done;
 	if ((status = mr_whoami(&ctx)) != 0 ||
+	    (status = mr_fetch(&ctx, true)) != 0 ||
 	    (status = comment_resolve(&ctx, argv[0], &a.id)) != 0 ||
 	    (comment_reply &&
 	     (status = comment_reply_to(&ctx, comment_reply, &reply)) != 0) ||
@@ -271,7 +272,8 @@ static int label_run(const char *spec, struct label_args *a)
 
 	if ((status = mr_open(&ctx, NULL)) != 0)
 		goto done;
-	if ((status = comment_resolve(&ctx, spec, &a->id)) != 0 ||
+	if ((status = mr_fetch(&ctx, true)) != 0 ||
+	    (status = comment_resolve(&ctx, spec, &a->id)) != 0 ||
 	    (status = mr_signature(&a->sig)) != 0 ||
 	    (status = mr_publish(&ctx, label_build, a)) != 0)
 		goto done;

@@ -313,7 +313,8 @@ int cmd_mr_update(int argc, char **argv)
 		goto done;
 	if ((status = mr_whoami(&ctx)) != 0 ||
 	    (status = revision_commit(&ctx, nargs > 1 ? argv[1] : NULL,
-				      &a.commit)) != 0)
+				      &a.commit)) != 0 ||
+	    (status = mr_fetch(&ctx, true)) != 0)
 		goto done;
 	if (store_open(&store, ctx.repo, ctx.has_data ? &ctx.data : NULL,
 		       NULL, &err) < 0) {

@@ -174,6 +174,7 @@ int mr_fetch(struct mr_ctx *ctx, bool quiet)
 				 mr_remote(ctx));
 	}
 	buf_dispose(&errout);
+	ctx->fresh = true;
 	return mr_reload(ctx);
 }
 
@@ -241,8 +242,10 @@ int mr_publish(struct mr_ctx *ctx, mr_build_fn build, void *data)
 	struct buf errout = BUF_INIT;
 	int attempt, status;
 
-	if ((status = mr_fetch(ctx, true)) != 0)
+	/* a command that fetched to name its request need not fetch again */
+	if (!ctx->fresh && (status = mr_fetch(ctx, true)) != 0)
 		return status;
+	ctx->fresh = false;
 	for (attempt = 1;; attempt++) {
 		struct store store;
 		struct err err = {{0}};
@@ -326,9 +329,9 @@ static void mr_message_clean(struct buf *text, bool strip_comments)
 static int mr_edit(struct buf *out, const char *template)
 {
 	const char *var[] = {"git", "var", "GIT_EDITOR", NULL};
-	const char *gitdir;
+	const char *where[] = {"git", "rev-parse", "--absolute-git-dir", NULL};
 	struct err err = {{0}};
-	struct buf editor = BUF_INIT, path = BUF_INIT;
+	struct buf editor = BUF_INIT, path = BUF_INIT, gitdir = BUF_INIT;
 	int status = CLI_EXIT_FATAL, fd;
 
 	if (mr_git_run(var, &editor, NULL, &err) != 0) {
@@ -336,12 +339,13 @@ static int mr_edit(struct buf *out, const char *template)
 		goto done;
 	}
 	mr_message_clean(&editor, false);
-	gitdir = getenv("GIT_DIR");
-	buf_printf(&path, "%s/MR_EDITMSG", gitdir ? gitdir : ".git");
-	if (access(".git", F_OK) != 0 && gitdir == NULL) {
-		buf_clear(&path);
-		buf_puts(&path, "MR_EDITMSG");
+	/* like COMMIT_EDITMSG: in the git directory, wherever that is */
+	if (mr_git_run(where, &gitdir, NULL, &err) != 0) {
+		cli_fatal("cannot find the git directory");
+		goto done;
 	}
+	mr_message_clean(&gitdir, false);
+	buf_printf(&path, "%s/MR_EDITMSG", buf_cstr(&gitdir));
 	fd = open(buf_cstr(&path), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
 		  0600);
 	if (fd < 0 || write(fd, template, strlen(template)) < 0) {
@@ -389,6 +393,7 @@ static int mr_edit(struct buf *out, const char *template)
 done:
 	buf_dispose(&editor);
 	buf_dispose(&path);
+	buf_dispose(&gitdir);
 	return status;
 }
 
