@@ -203,7 +203,8 @@ int cmd_mr_list(int argc, char **argv)
 		list_updated(row);
 		nrows++;
 	}
-	if (list_sort && strcmp(list_sort, "updated") == 0)
+	/* rows is NULL when nothing is listed: qsort may not get it */
+	if (list_sort && strcmp(list_sort, "updated") == 0 && nrows > 1)
 		qsort(rows, nrows, sizeof(*rows), list_cmp_updated);
 	mr_warnings_flush(&ctx);
 	for (i = 0; i < nrows; i++) {

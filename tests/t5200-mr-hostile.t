@@ -198,7 +198,14 @@ test_expect_success 'a request without a title is listed and shown, with a warni
 	test_cmp expect actual &&
 	read_as maint show Alice/2 &&
 	grep "^merge request $A/2: (no title)\$" read.out &&
-	grep "^  (none fetched: run git mr fetch)\$" read.out
+	grep "^  (none fetched: run git mr fetch)\$" read.out &&
+	# nothing in its comments/ is a comment (crafted: the hook forbids it)
+	crafted maint "junk" 100644 merge-reqs/$ALICE/2/comments/$ALICE/junk junk &&
+	read_as maint show Alice/2 &&
+	warned "merge-reqs/$ALICE/2/comments/$ALICE/junk: not a comment number; ignored" &&
+	sed -n "/^comments:/,\$p" read.out >comments.part &&
+	echo comments: >expect &&
+	test_cmp expect comments.part
 '
 
 test_expect_success 'Result: pass from a non-ci user is no CI result' '

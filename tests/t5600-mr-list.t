@@ -119,6 +119,8 @@ test_expect_success 'list --sort updated: newest Date: first' '
 	printf "%s\n" "$ALICE/1 2099-01-01T00:00:00Z" "$BOB/1 2098-01-01T00:00:00Z" >expect &&
 	test_cmp expect top &&
 	test $(wc -l <out) = 4 &&
+	mr list --sort updated --author "CI Bot" &&
+	test_must_be_empty out &&
 	(cd maint && test_must_fail git mr list --sort age 2>../err) &&
 	grep -x "fatal: --sort wants number or updated" err
 '

@@ -105,6 +105,8 @@ int revs_list(git_repository *repo, const struct store_id *id,
 		*count = 0;
 		return err_set(err, "cannot list the revision tags");
 	}
-	qsort(*out, *count, sizeof(**out), revs_cmp);
+	/* no revisions: *out is NULL, which qsort may not be given */
+	if (*count > 1)
+		qsort(*out, *count, sizeof(**out), revs_cmp);
 	return 0;
 }

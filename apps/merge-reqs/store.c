@@ -502,8 +502,10 @@ static int store_read_comments(struct store *store, const git_tree *req,
 		git_tree_free(mine);
 		mine = NULL;
 	}
-	qsort(out->comments, out->ncomments, sizeof(*out->comments),
-	      store_comment_cmp);
+	/* no comment read: out->comments is NULL, which qsort may not get */
+	if (out->ncomments > 1)
+		qsort(out->comments, out->ncomments, sizeof(*out->comments),
+		      store_comment_cmp);
 	status = 0;
 done:
 	git_tree_free(mine);
