@@ -431,7 +431,7 @@ static int ci_test(struct mr_ctx *ctx, const struct ci_settings *s,
 	} else if (sandbox_run(s->bwrap, dir, s->command, &s->limits, &run,
 			       &err) < 0) {
 		run.outcome = SANDBOX_ERROR;
-		snprintf(run.why, sizeof(run.why), "%s", err.msg);
+		snprintf(run.why, sizeof(run.why), "%.150s", err.msg);
 	}
 	sandbox_remove(tmp);
 	if (run.printed == 0)
