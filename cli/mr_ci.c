@@ -11,11 +11,12 @@
 #include "../apps/merge-reqs/revs.h"
 #include "mr.h"
 #include "mr_git.h"
+#include "mr_export.h"
 #include "mr_sandbox.h"
 
 static bool ci_once, ci_loop, ci_accept_risk;
 static const char *ci_interval, *ci_command, *ci_timeout, *ci_max_output,
-	*ci_memory, *ci_bwrap;
+	*ci_memory, *ci_bwrap, *ci_max_export;
 
 static const struct cli_opt ci_opts[] = {
 	{"once", 0, CLI_OPT_FLAG, &ci_once, NULL,
@@ -30,6 +31,8 @@ static const struct cli_opt ci_opts[] = {
 	 "the time limit of one test (mr.ci.timeout, default 600)"},
 	{"max-output", 0, CLI_OPT_STRING, &ci_max_output, "<bytes>",
 	 "kill a test that prints more (mr.ci.maxOutput, default 10485760)"},
+	{"max-export", 0, CLI_OPT_STRING, &ci_max_export, "<bytes>",
+	 "refuse a revision whose files are larger (mr.ci.maxExport, 1 GiB)"},
 	{"memory", 0, CLI_OPT_STRING, &ci_memory, "<MiB>",
 	 "its address space limit (mr.ci.memory, default 4096)"},
 	{"bwrap", 0, CLI_OPT_STRING, &ci_bwrap, "<program>",
@@ -41,7 +44,8 @@ static const struct cli_opt ci_opts[] = {
 static const struct cli_command ci_cmd = {
 	"git mr ci [--once | --loop [--interval <seconds>]] "
 	"[--command <command>] [--timeout <seconds>] [--max-output <bytes>] "
-	"[--memory <MiB>] [--bwrap <program>] [--accept-no-sandbox]",
+	"[--max-export <bytes>] [--memory <MiB>] [--bwrap <program>] "
+	"[--accept-no-sandbox]",
 	"the CI bot: test every revision that has no result of ours yet, in "
 	"a sandbox, and post each result as a comment with ci-pass/ci-fail",
 	ci_opts, sizeof(ci_opts) / sizeof(ci_opts[0]),
@@ -53,6 +57,7 @@ static const struct cli_command ci_cmd = {
 struct ci_settings {
 	char *command, *bwrap;	/* bwrap NULL: no sandbox (accepted) */
 	struct sandbox_limits limits;
+	size_t max_export;	/* bytes of the revision's exported files */
 	unsigned interval;
 };
 
@@ -60,7 +65,6 @@ struct ci_pending {
 	struct store_id id;
 	unsigned long k;
 	git_oid commit;
-	bool latest;		/* labels follow only the latest revision */
 };
 
 static volatile sig_atomic_t ci_stop;
@@ -121,7 +125,7 @@ static int ci_string(const char *opt, const char *key, const char *def,
 
 static int ci_settings_read(struct ci_settings *s)
 {
-	unsigned long long timeout, output, memory, interval;
+	unsigned long long timeout, output, memory, interval, export_max;
 	int status;
 
 	memset(s, 0, sizeof(*s));
@@ -135,7 +139,9 @@ static int ci_settings_read(struct ci_settings *s)
 	    (status = ci_number(ci_memory, "mr.ci.memory", 4096, 1ull << 20,
 				&memory)) ||
 	    (status = ci_number(ci_interval, "mr.ci.interval", 60, 86400,
-				&interval)))
+				&interval)) ||
+	    (status = ci_number(ci_max_export, "mr.ci.maxExport", 1ull << 30,
+				1ull << 40, &export_max)))
 		return status;
 	if (s->command == NULL || !*s->command)
 		return cli_fatal("no test command: set mr.ci.command or use "
@@ -145,6 +151,7 @@ static int ci_settings_read(struct ci_settings *s)
 	s->limits.memory = (size_t)(memory << 20);
 	s->limits.tail = CI_LOG_TAIL;
 	s->interval = (unsigned)interval;
+	s->max_export = (size_t)export_max;
 	return 0;
 }
 
@@ -221,6 +228,21 @@ static int ci_pending_cmp(const void *a, const void *b)
 	return x->k < y->k ? -1 : x->k > y->k;
 }
 
+/* Whether p is the latest revision of its request among the local refs. */
+static bool ci_is_latest(struct mr_ctx *ctx, const struct ci_pending *p)
+{
+	struct revision *revs = NULL;
+	struct err err = {{0}};
+	size_t nrevs = 0;
+	bool latest = false;
+
+	if (revs_list(ctx->repo, &p->id, &revs, &nrevs, NULL, &err) == 0 &&
+	    nrevs > 0)
+		latest = revs[nrevs - 1].k == p->k;
+	free(revs);
+	return latest;
+}
+
 /* Every revision of an existing request without a result of ours. */
 static int ci_find(struct mr_ctx *ctx, struct ci_pending **out, size_t *count)
 {
@@ -228,7 +250,7 @@ static int ci_find(struct mr_ctx *ctx, struct ci_pending **out, size_t *count)
 	git_reference *ref = NULL;
 	struct store store;
 	struct err err = {{0}};
-	size_t alloc = 0, i;
+	size_t alloc = 0;
 	int rc;
 
 	*out = NULL;
@@ -276,7 +298,6 @@ static int ci_find(struct mr_ctx *ctx, struct ci_pending **out, size_t *count)
 			}
 			*out = more;
 		}
-		p.latest = false;
 		(*out)[(*count)++] = p;
 	}
 	git_reference_iterator_free(it);
@@ -287,46 +308,11 @@ static int ci_find(struct mr_ctx *ctx, struct ci_pending **out, size_t *count)
 		*count = 0;
 		return cli_fatal("cannot list the revision tags");
 	}
-	qsort(*out, *count, sizeof(**out), ci_pending_cmp);
-	/* the latest revision of each request: the last one of its run,
-	 * unless a newer one already has a result */
-	for (i = 0; i < *count; i++) {
-		struct revision *revs = NULL;
-		size_t nrevs = 0;
-
-		if (revs_list(ctx->repo, &(*out)[i].id, &revs, &nrevs, NULL,
-			      &err) == 0 &&
-		    nrevs > 0)
-			(*out)[i].latest = revs[nrevs - 1].k == (*out)[i].k;
-		free(revs);
-	}
+	if (*count > 1)	/* *out is NULL when nothing waits */
+		qsort(*out, *count, sizeof(**out), ci_pending_cmp);
 	return 0;
 }
 
-/* git archive of the commit, unpacked into dir (never a checkout). */
-static int ci_export(const git_oid *commit, const char *tmp, const char *dir,
-		     struct buf *log)
-{
-	char hex[GIT_OID_HEXSZ + 1], tar[4200];
-	const char *archive[] = {"git", "archive", "--format=tar", "-o", tar,
-				 hex, NULL};
-	const char *untar[] = {"tar", "-x", "--no-same-owner",
-			       "--no-same-permissions", "-f", tar, "-C", dir,
-			       NULL};
-	struct err err = {{0}};
-	int status;
-
-	git_oid_tostr(hex, sizeof(hex), commit);
-	snprintf(tar, sizeof(tar), "%s/revision.tar", tmp);
-	status = mr_git_run(archive, NULL, log, &err);
-	if (status == 0)
-		status = mr_run(untar, NULL, log, &err);
-	unlink(tar);
-	if (status != 0)
-		buf_printf(log, "cannot export %s: %s\n", hex,
-			   err.msg[0] ? err.msg : "git archive or tar failed");
-	return status;
-}
 
 static const char *const ci_results[] = {
 	[SANDBOX_PASS] = "pass",
@@ -358,6 +344,7 @@ static int ci_post_build(struct mr_ctx *ctx, struct store *store,
 	struct buf text = BUF_INIT;
 	char date[21], path[200];
 	int status = 0;
+	bool latest;
 
 	*nrefs = 0;
 	/* another instance of this bot posted first: one result stays */
@@ -368,7 +355,10 @@ static int ci_post_build(struct mr_ctx *ctx, struct store *store,
 	if (store_read(store, &a->p->id, 0, &req, &err) != 0)
 		return cli_fatal("%.16s/%lu is gone", a->p->id.user,
 				 a->p->id.n);
-	comment_date_now(date);
+	/* labels follow the latest revision as of this tip: one may have
+	 * arrived while the test ran */
+	latest = ci_is_latest(ctx, a->p);
+	comment_date_at(date, (long long)a->sig->when.time);
 	c.date = date;
 	c.revision = a->p->k;
 	c.result = a->result;
@@ -379,10 +369,10 @@ static int ci_post_build(struct mr_ctx *ctx, struct store *store,
 	if (comment_format(&text, &c) < 0 ||
 	    edit_put(&edit, path, text.ptr, text.len, GIT_FILEMODE_BLOB,
 		     &err) < 0 ||
-	    (a->p->latest && !request_has_label(&req, set) &&
+	    (latest && !request_has_label(&req, set) &&
 	     store_label_exists(store, set) &&
 	     edit_label_add(&edit, &a->p->id, set, &err) < 0) ||
-	    (a->p->latest && request_has_label(&req, clear) &&
+	    (latest && request_has_label(&req, clear) &&
 	     edit_label_remove(&edit, store, &a->p->id, clear, &err) < 0) ||
 	    edit_commit(&edit, tip, a->sig, "CI result\n", &refs[0].id,
 			&err) < 0)
@@ -424,10 +414,10 @@ static int ci_test(struct mr_ctx *ctx, const struct ci_settings *s,
 		sandbox_remove(tmp);
 		return cli_fatal("cannot make %s: %s", dir, strerror(errno));
 	}
-	if (ci_export(&p->commit, tmp, dir, &run.log) != 0) {
+	if (export_revision(ctx->repo, &p->commit, tmp, dir, s->max_export,
+			    s->limits.timeout, &run.log, run.why,
+			    sizeof(run.why)) < 0) {
 		run.outcome = SANDBOX_ERROR;
-		snprintf(run.why, sizeof(run.why), "could not export the "
-						   "revision");
 	} else if (sandbox_run(s->bwrap, dir, s->command, &s->limits, &run,
 			       &err) < 0) {
 		run.outcome = SANDBOX_ERROR;
@@ -479,8 +469,10 @@ static int ci_round(struct mr_ctx *ctx, const struct ci_settings *s)
 				 ctx->me);
 	if ((status = ci_find(ctx, &pending, &count)) != 0)
 		return status;
-	for (i = 0; i < count && !ci_stop && status == 0; i++)
-		status = ci_test(ctx, s, &pending[i]);
+	/* one revision that cannot be posted does not starve the rest */
+	for (i = 0; i < count && !ci_stop; i++)
+		if (ci_test(ctx, s, &pending[i]) != 0)
+			status = CLI_EXIT_FATAL;
 	if (count == 0)
 		printf("no revision waits for a result\n");
 	free(pending);

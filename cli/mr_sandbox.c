@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <dirent.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,21 +26,36 @@ static void sandbox_limit(int resource, rlim_t value)
 
 /* In the child, before exec: limits, its own process group, the pipe. */
 static void sandbox_child_setup(const struct sandbox_limits *limits,
-				int out)
+				int out, bool bare)
 {
-	int null = open("/dev/null", O_RDONLY);
+	int null = open("/dev/null", O_RDONLY), fd;
 
-	setpgid(0, 0);
+	/* bare: setsid() in sandbox_exec_bare makes the group, and it
+	 * fails in a process that leads a group already */
+	if (!bare)
+		setpgid(0, 0);
 	if (null >= 0)
 		dup2(null, 0);
 	dup2(out, 1);
 	dup2(out, 2);
+	/*
+	 * Nothing but stdin, stdout and stderr may cross: bwrap passes every
+	 * open descriptor through, and whatever launched the bot (cron's
+	 * flock, a CI runner, make's jobserver) may have left a directory or
+	 * socket open, a way out of the sandbox.
+	 */
+	if (close_range(3, ~0u, 0) < 0)
+		for (fd = 3; fd < 65536; fd++)
+			close(fd);
 	/* CPU: the wall-clock limit bounds it anyway; this stops a spinner
 	 * that escaped the kill */
 	sandbox_limit(RLIMIT_CPU, (rlim_t)limits->timeout + 5);
 	sandbox_limit(RLIMIT_AS, (rlim_t)limits->memory);
 	sandbox_limit(RLIMIT_FSIZE, (rlim_t)SANDBOX_FILE_MAX);
 	sandbox_limit(RLIMIT_CORE, 0);
+	/* a fork bomb; counted per real uid, so a dedicated bot user is
+	 * what makes it bite (root is exempt) */
+	sandbox_limit(RLIMIT_NPROC, 4096);
 }
 
 static void sandbox_exec_bwrap(const char *bwrap, const char *dir,
@@ -52,7 +66,7 @@ static void sandbox_exec_bwrap(const char *bwrap, const char *dir,
 		/* SPEC 8: as root, bwrap keeps every capability unless told */
 		"--unshare-all", "--unshare-user", "--uid", "65534", "--gid",
 		"65534", "--cap-drop", "ALL", "--die-with-parent",
-		"--new-session",
+		"--new-session", "--disable-userns",
 		/* the system read-only; nothing of /etc but what ld.so and
 		 * Debian's alternatives need: as root, the sandbox's uid is
 		 * root outside, so a root-only file bound in would be
@@ -65,7 +79,9 @@ static void sandbox_exec_bwrap(const char *bwrap, const char *dir,
 		"--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
 		"--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
 		"--proc", "/proc", "--dev", "/dev",
-		"--tmpfs", "/tmp", "--tmpfs", "/home", "--dir", "/home/ci",
+		/* tmpfs is memory: bounded */
+		"--size", "1073741824", "--tmpfs", "/tmp",
+		"--size", "67108864", "--tmpfs", "/home", "--dir", "/home/ci",
 		"--bind", dir, "/build", "--chdir", "/build",
 		"--clearenv",
 		"--setenv", "HOME", "/home/ci",
@@ -146,7 +162,7 @@ int sandbox_run(const char *bwrap, const char *dir, const char *command,
 		return err_set(err, "cannot fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
-		sandbox_child_setup(limits, fds[1]);
+		sandbox_child_setup(limits, fds[1], bwrap == NULL);
 		if (bwrap)
 			sandbox_exec_bwrap(bwrap, dir, command);
 		sandbox_exec_bare(dir, command);
@@ -266,34 +282,35 @@ int sandbox_probe(const char *bwrap, struct err *err)
 }
 
 /*
- * Remove name in parent and everything under it.  A build may leave
- * directories without write or search permission: each is opened up
- * before it is emptied; symlinks are removed, never followed.
+ * Remove dir and everything under it.  A build may leave directories
+ * without write or search permission, and trees deeper than any fixed
+ * recursion: coreutils' chmod -R (which opens each directory up before
+ * descending into it) and rm -rf walk any depth with fts and never follow
+ * a symlink.
  */
-static void sandbox_remove_at(int parent, const char *name, unsigned depth)
-{
-	struct dirent *entry;
-	DIR *dir;
-	int fd;
-
-	if (unlinkat(parent, name, 0) == 0 || errno != EISDIR || depth > 512)
-		return;
-	fchmodat(parent, name, 0700, 0);
-	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					  O_CLOEXEC);
-	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((entry = readdir(dir)) != NULL)
-		if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
-			sandbox_remove_at(dirfd(dir), entry->d_name, depth + 1);
-	closedir(dir);
-	unlinkat(parent, name, AT_REMOVEDIR);
-}
-
 void sandbox_remove(const char *dir)
 {
-	sandbox_remove_at(AT_FDCWD, dir, 0);
+	const char *chmod_argv[] = {"chmod", "-R", "u+rwx", "--", dir, NULL};
+	const char *rm_argv[] = {"rm", "-rf", "--", dir, NULL};
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const char *const *argv = i ? rm_argv : chmod_argv;
+		pid_t pid = fork();
+		int ws;
+
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
+			if (null >= 0)
+				dup2(null, 2);
+			execvp(argv[0], (char *const *)argv);
+			_exit(127);
+		}
+		if (pid > 0)
+			while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+				;
+	}
+	if (access(dir, F_OK) == 0)
+		fprintf(stderr, "warning: could not remove all of %s\n", dir);
 }

@@ -210,6 +210,67 @@ test_expect_success 'a contributor cannot set ci-pass himself' '
 	test "$(server_rev $DATA)" = "$before"
 '
 
+test_expect_success 'no descriptor of the bot'"'"'s launcher reaches the test' '
+	test_when_finished stop_gpg_agent &&
+	propose fds "if echo leaked >&7; then echo FD-LEAK; exit 1; fi" \
+		"Writes to fd 7" &&
+	: >outside.txt &&
+	ci_run ci 7>>outside.txt >out 2>err &&
+	result 10 1 >fds &&
+	grep "^Result: pass\$" fds &&
+	! grep FD-LEAK fds &&
+	test_must_be_empty outside.txt
+'
+
+test_expect_success 'the revision'"'"'s .gitattributes cannot make the export run anything' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd bob &&
+		git checkout -q -b subst origin/main &&
+		echo "version.txt export-subst" >.gitattributes &&
+		echo "\$Format:%H %G? %D\$" >version.txt &&
+		echo "grep -q Format version.txt" >test.sh &&
+		git add .gitattributes version.txt test.sh &&
+		test_tick &&
+		git commit -q -m subst &&
+		git mr create -m "Asks for export-subst" >/dev/null
+	) &&
+	ci_run ci >out 2>err &&
+	result 11 1 >subst &&
+	grep "^Result: pass\$" subst
+'
+
+test_expect_success 'a revision whose files are too large is not exported' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd bob &&
+		git checkout -q -b big origin/main &&
+		test-tool genrandom x 2000000 >big 2>/dev/null ||
+		dd if=/dev/zero of=big bs=1000 count=2000 2>/dev/null &&
+		echo "exit 0" >test.sh &&
+		git add big test.sh &&
+		test_tick &&
+		git commit -q -m big &&
+		git mr create -m "Too big" >/dev/null
+	) &&
+	ci_run ci --max-export 1000000 >out 2>err &&
+	result 12 1 >big &&
+	grep "^Result: error\$" big &&
+	grep "exceed 1000000 bytes" big
+'
+
+test_expect_success 'what a test leaves behind is removed, however deep or locked' '
+	test_when_finished stop_gpg_agent &&
+	propose deep "d=.; for i in \$(seq 600); do d=\$d/d; done; mkdir -p \$d && echo x >\$d/f && chmod 0 d/d && exit 0" \
+		"Leaves a deep tree" &&
+	mkdir -p cimp &&
+	(cd ci && TMPDIR="$SHARNESS_TRASH_DIRECTORY/cimp" git mr ci --once $NO_SANDBOX >../out 2>../err) &&
+	result 13 1 >deep &&
+	grep "^Result: pass\$" deep &&
+	ls -A cimp >left &&
+	test_must_be_empty left
+'
+
 # The attack: the revision's test tries to reach what the bot has: its
 # gpg home and agent socket, its repository, a listener on loopback.
 write_attack () {
@@ -251,7 +312,7 @@ test_expect_success SANDBOX 'a revision cannot reach the bot'"'"'s keys, agent, 
 	topic bob attack test.sh "$(cat attack.sh)" &&
 	(cd bob && git mr create -m "Attack the bot" >/dev/null) &&
 	git -C ci mr ci --once >out 2>err &&
-	result 10 1 >attack &&
+	result 14 1 >attack &&
 	grep "^Result: pass\$" attack &&
 	grep "^isolated\$" attack &&
 	! grep LEAKED attack &&
