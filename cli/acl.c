@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/notls.h"
 #include "acl.h"
 #include "cli.h"
 

@@ -17,6 +17,7 @@
 
 #include "../common/buf.h"
 #include "../common/err.h"
+#include "../common/notls.h"
 #include "../common/quote.h"
 #include "../policy/policy.h"
 #include "../policy/userid.h"
@@ -27,23 +28,6 @@
 #include "policyref.h"
 #include "settings.h"
 #include "treediff.h"
-
-/*
- * Debian's libgit2 is built with mbedTLS, whose start-up parses the whole
- * CA bundle (/etc/ssl/certs/ca-certificates.crt) inside git_libgit2_init():
- * 9 ms of base64 on every push, for TLS the hook never speaks.  Defining
- * the parser here takes the executable's copy first, so nothing is read;
- * the chain stays empty, which trusts no server: any TLS connection made
- * from this process would fail, never pass unchecked.  With libgit2 on
- * OpenSSL this is never called.  (docs/performance.md)
- */
-int mbedtls_x509_crt_parse_file(void *chain, const char *path);
-int mbedtls_x509_crt_parse_file(void *chain, const char *path)
-{
-	(void)chain;
-	(void)path;
-	return 0;
-}
 
 /* More input than this on stdin never came from one sane push. */
 #define HOOK_STDIN_MAX (64u * 1024u * 1024u)
