@@ -87,3 +87,59 @@ int gpghome_ctx(gpgme_ctx_t *out, const char *home, struct err *err)
 	*out = ctx;
 	return 0;
 }
+
+int gpghome_open(struct gpghome_session *out, const char *home,
+		 struct err *err)
+{
+	gpgme_engine_info_t info;
+	const char *old;
+	gpgme_error_t gerr;
+
+	memset(out, 0, sizeof(*out));
+	gpgme_check_version(NULL);
+	if ((gerr = gpgme_new(&out->ctx)) != 0 ||
+	    (gerr = gpgme_set_protocol(out->ctx, GPGME_PROTOCOL_OpenPGP)) !=
+		    0) {
+		gpgme_release(out->ctx);
+		out->ctx = NULL;
+		return err_set(err, "cannot set up gpg: %s",
+			       gpgme_strerror(gerr));
+	}
+	for (info = gpgme_ctx_get_engine_info(out->ctx); info != NULL;
+	     info = info->next)
+		if (info->protocol == GPGME_PROTOCOL_OpenPGP)
+			break;
+	if (info == NULL || info->home_dir != NULL) {
+		/* the engine has a --homedir: bind this context's instead */
+		gpgme_release(out->ctx);
+		out->ctx = NULL;
+		return gpghome_ctx(&out->ctx, home, err);
+	}
+	if ((old = getenv("GNUPGHOME")) != NULL) {
+		if ((out->saved = strdup(old)) == NULL)
+			goto oom;
+		out->had_saved = true;
+	}
+	if (setenv("GNUPGHOME", home, 1) < 0)
+		goto oom;
+	out->set = true;
+	return 0;
+oom:
+	gpghome_close(out);
+	return err_set(err, "out of memory");
+}
+
+void gpghome_close(struct gpghome_session *session)
+{
+	if (session == NULL)
+		return;
+	gpgme_release(session->ctx);
+	if (session->set) {
+		if (session->had_saved)
+			setenv("GNUPGHOME", session->saved, 1);
+		else
+			unsetenv("GNUPGHOME");
+	}
+	free(session->saved);
+	memset(session, 0, sizeof(*session));
+}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,15 +43,17 @@ static int keyring_gpg_error(struct err *err, const char *what,
 static int keyring_import(const char *home, const struct keyring_key *key,
 			  bool *usable, struct err *err)
 {
-	gpgme_ctx_t ctx = NULL;
+	struct gpghome_session gpg = {0};
+	gpgme_ctx_t ctx;
 	gpgme_data_t data = NULL;
 	gpgme_key_t found = NULL, extra = NULL;
 	gpgme_error_t gerr;
 	int error = -1;
 
 	*usable = false;
-	if (gpghome_ctx(&ctx, home, err) < 0)
+	if (gpghome_open(&gpg, home, err) < 0)
 		goto done;
+	ctx = gpg.ctx;
 	if ((gerr = gpgme_data_new_from_mem(&data, key->data, key->len, 0)) !=
 	    0) {
 		keyring_gpg_error(err, "cannot read key", gerr);
@@ -82,7 +85,7 @@ done:
 	gpgme_key_unref(extra);
 	gpgme_key_unref(found);
 	gpgme_data_release(data);
-	gpgme_release(ctx);
+	gpghome_close(&gpg);
 	return error;
 }
 
@@ -171,21 +174,48 @@ static bool keyring_summary_is_good(gpgme_sigsum_t summary)
 	return (summary & bad) == 0;
 }
 
-/* Verify in home; *good only for exactly one good signature by key->id. */
+/* Whether fpr (any case) is one of the key file's, primary or subkey. */
+static bool keyring_holds(const struct keyfile_info *info, const char *fpr)
+{
+	size_t i;
+
+	if (strlen(fpr) != 40)
+		return false;
+	for (i = 0; i < info->nfprs; i++)
+		if (strcasecmp(info->fprs[i], fpr) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Verify in home; *good only for exactly one good signature by the key of
+ * the file info was parsed from.
+ *
+ * The home holds that key alone: keyring_import() checked that gpg lists
+ * exactly one key there, whose primary fingerprint is the file's <ID>.  So
+ * the signing key gpg reports (s->fpr, from VALIDSIG: the primary or the
+ * subkey that made the signature) can only be that key's; it is checked
+ * against the file's own packets anyway.  Revocation and expiry need no
+ * second look (no gpgme_get_key(), which ran gpg twice more): gpg reports
+ * GOODSIG, which alone gives status GPG_ERR_NO_ERROR, only when the signing
+ * key is neither revoked nor expired, and it marks every subkey of a
+ * revoked or expired primary key revoked or expired too (REVKEYSIG,
+ * EXPKEYSIG); a subkey that may not sign is never accepted by gpg at all.
+ * The summary check rejects KEY_REVOKED and KEY_EXPIRED besides.
+ */
 static int keyring_verify(bool *good, const char *home,
-			  const struct keyring_key *key,
+			  const struct keyfile_info *info,
 			  const struct keyring_signature *sig, struct err *err)
 {
-	gpgme_ctx_t ctx = NULL;
+	struct gpghome_session gpg = {0};
 	gpgme_data_t sig_data = NULL, signed_data = NULL;
 	gpgme_verify_result_t result;
 	gpgme_signature_t s;
-	gpgme_key_t signer = NULL;
 	gpgme_error_t gerr;
 	int error = -1;
 
 	*good = false;
-	if (gpghome_ctx(&ctx, home, err) < 0)
+	if (gpghome_open(&gpg, home, err) < 0)
 		goto done;
 	if ((gerr = gpgme_data_new_from_mem(&sig_data, sig->armored,
 					    sig->armored_len, 0)) != 0 ||
@@ -194,7 +224,7 @@ static int keyring_verify(bool *good, const char *home,
 		keyring_gpg_error(err, "cannot read signature", gerr);
 		goto done;
 	}
-	gerr = gpgme_op_verify(ctx, sig_data, signed_data, NULL);
+	gerr = gpgme_op_verify(gpg.ctx, sig_data, signed_data, NULL);
 	if (gpgme_err_code(gerr) == GPG_ERR_ENOENT ||
 	    gpgme_err_code(gerr) == GPG_ERR_INV_ENGINE) {
 		keyring_gpg_error(err, "cannot run gpg", gerr);
@@ -202,27 +232,25 @@ static int keyring_verify(bool *good, const char *home,
 	}
 	error = 0;
 	/* completed is not passed (fwupd's CVE-2020-10759) */
-	if (gerr != 0 || (result = gpgme_op_verify_result(ctx)) == NULL ||
+	if (gerr != 0 || (result = gpgme_op_verify_result(gpg.ctx)) == NULL ||
 	    (s = result->signatures) == NULL || s->next != NULL ||
 	    gpgme_err_code(s->status) != GPG_ERR_NO_ERROR ||
-	    !keyring_summary_is_good(s->summary) || s->fpr == NULL)
+	    !keyring_summary_is_good(s->summary) || s->fpr == NULL ||
+	    s->wrong_key_usage)
 		goto done;
 	/* the signing (sub)key must belong to the key named <ID> */
-	if (gpgme_get_key(ctx, s->fpr, &signer, 0) != 0 || signer == NULL ||
-	    signer->subkeys == NULL || signer->subkeys->fpr == NULL ||
-	    strcmp(signer->subkeys->fpr, key->id) != 0 || signer->revoked ||
-	    signer->expired)
+	if (!keyring_holds(info, s->fpr))
 		goto done;
 	*good = true;
 done:
-	gpgme_key_unref(signer);
 	gpgme_data_release(signed_data);
 	gpgme_data_release(sig_data);
-	gpgme_release(ctx);
+	gpghome_close(&gpg);
 	return error;
 }
 
-static bool keyring_is_candidate(const struct keyring_key *key,
+static bool keyring_is_candidate(struct keyfile_info *info_out,
+				 const struct keyring_key *key,
 				 const struct keyring_signature *sig)
 {
 	struct keyfile_info info;
@@ -242,6 +270,8 @@ static bool keyring_is_candidate(const struct keyring_key *key,
 			match = strcmp(info.fprs[i] + 24, sig->issuer_keyid) ==
 				0;
 	}
+	if (match)
+		*info_out = info;
 	return match;
 }
 
@@ -256,10 +286,11 @@ int keyring_identify(enum keyring_result *result, char id_out[41],
 	*result = KEYRING_UNKNOWN_KEY;
 	id_out[0] = '\0';
 	for (i = 0; i < nkeys; i++) {
+		struct keyfile_info info;
 		bool temporary, usable, good = false;
 		int error;
 
-		if (!keyring_is_candidate(&keys[i], sig))
+		if (!keyring_is_candidate(&info, &keys[i], sig))
 			continue;
 		/*
 		 * Anyone who may register can publish key files carrying a
@@ -276,7 +307,7 @@ int keyring_identify(enum keyring_result *result, char id_out[41],
 			return -1;
 		if (!usable)
 			continue;
-		error = keyring_verify(&good, home, &keys[i], sig, err);
+		error = keyring_verify(&good, home, &info, sig, err);
 		if (temporary)
 			gpghome_remove(home);
 		if (error < 0)
