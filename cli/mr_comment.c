@@ -74,7 +74,7 @@ static int comment_build(struct mr_ctx *ctx, struct store *store,
 				 a->id.n, a->rev);
 	if (store_next_comment(store, &a->id, ctx->me, &a->k, &err) < 0)
 		return cli_fatal("%s", err.msg);
-	comment_date_now(date);
+	comment_date_at(date, (long long)a->sig->when.time);
 	c.date = date;
 	c.reply_to = a->reply_to;
 	c.path = a->path;

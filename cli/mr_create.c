@@ -66,7 +66,7 @@ static int revision_comment(struct edit *edit, struct store *store,
 
 	if (store_next_comment(store, &a->id, me, &k, err) < 0)
 		return -1;
-	comment_date_now(date);
+	comment_date_at(date, (long long)a->sig->when.time);
 	c.date = date;
 	c.revision = a->k;
 	c.body = a->body;

@@ -150,6 +150,33 @@ int mr_resolve(struct mr_ctx *ctx, struct store *store, const char *spec,
 	return 0;
 }
 
+/*
+ * The forced fetch must not lose a policy commit that `git acl keys add`
+ * made and nobody pushed yet: it stays in the object store, and its id is
+ * printed so that it can be pushed or restored.
+ */
+static int mr_fetch_check_policy(struct mr_ctx *ctx)
+{
+	bool had = ctx->has_policy;
+	git_oid old = ctx->policy;
+	int status = mr_reload(ctx);
+
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (status == 0 && had &&
+	    (!ctx->has_policy ||
+	     (!git_oid_equal(&old, &ctx->policy) &&
+	      git_graph_descendant_of(ctx->repo, &ctx->policy, &old) != 1))) {
+		git_oid_tostr(hex, sizeof(hex), &old);
+		fprintf(stderr,
+			"warning: your local " POLICY_REF " was at %s, which "
+			"'%s' does not have; to push it: git push --signed "
+			"%s %s:" POLICY_REF "\n",
+			hex, mr_remote(ctx), mr_remote(ctx), hex);
+	}
+	return status;
+}
+
 int mr_fetch(struct mr_ctx *ctx, bool quiet)
 {
 	/*
@@ -175,7 +202,7 @@ int mr_fetch(struct mr_ctx *ctx, bool quiet)
 	}
 	buf_dispose(&errout);
 	ctx->fresh = true;
-	return mr_reload(ctx);
+	return mr_fetch_check_policy(ctx);
 }
 
 int mr_signature(git_signature **out)
@@ -270,6 +297,19 @@ int mr_publish(struct mr_ctx *ctx, mr_build_fn build, void *data)
 		}
 		if ((status = mr_fetch(ctx, true)) != 0)
 			break;
+		/*
+		 * git push may fail after the server took the push (the
+		 * connection dropped before the report): then the remote
+		 * holds our commit, and building it again would post twice.
+		 */
+		if (ctx->has_data &&
+		    strcmp(refs[0].name, STORE_DATA_REF) == 0 &&
+		    (git_oid_equal(&ctx->data, &refs[0].id) ||
+		     git_graph_descendant_of(ctx->repo, &ctx->data,
+					     &refs[0].id) == 1)) {
+			status = 0;
+			break;
+		}
 		if (ctx->has_data == had &&
 		    (!had || git_oid_equal(&ctx->data, &tip))) {
 			/* nobody raced us: this is the answer */

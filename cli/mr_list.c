@@ -90,7 +90,7 @@ static void list_print_format(struct mr_ctx *ctx, const char *format,
 		case 'T': mr_print(stdout, req->target ? req->target : ""); break;
 		case 't': mr_print(stdout, req->title ? req->title : ""); break;
 		case 'l': list_labels_joined(stdout, req); break;
-		case 'd': fputs(row->updated, stdout); break;
+		case 'd': mr_print(stdout, row->updated); break;
 		case 'a':
 			buf_clear(&name);
 			names_display(&name, &ctx->names, req->id.user);
@@ -201,6 +201,7 @@ int cmd_mr_list(int argc, char **argv)
 			continue;
 		}
 		list_updated(row);
+		request_drop_comments(&row->req);
 		nrows++;
 	}
 	/* rows is NULL when nothing is listed: qsort may not get it */

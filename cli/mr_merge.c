@@ -5,6 +5,7 @@
 
 #include "../apps/merge-reqs/edit.h"
 #include "../apps/merge-reqs/revs.h"
+#include "../common/quote.h"
 #include "../policy/match.h"
 #include "mr.h"
 #include "mr_git.h"
@@ -38,11 +39,22 @@ struct merge_args {
 	struct store_id id;
 	char target[240];		/* heads/<branch> */
 	char tracking[300];		/* refs/remotes/<remote>/<branch> */
+	char shown[1024];		/* target, escaped for the terminal */
 	const struct revision *rev;
 	char *title;
 	git_oid merged;			/* what the target becomes */
 	bool already;			/* the target holds it already */
 };
+
+/* A ref name may hold bidi controls and C1 bytes: print it escaped. */
+static void merge_escape(char *out, size_t size, const char *name)
+{
+	struct buf b = BUF_INIT;
+
+	quote_controls(&b, name, strlen(name));
+	snprintf(out, size, "%s", buf_cstr(&b));
+	buf_dispose(&b);
+}
 
 /* mr.targets (default heads/.*): anchored like policy patterns. */
 static int merge_target_allowed(const char *target)
@@ -86,9 +98,13 @@ static int merge_target_allowed(const char *target)
 	}
 	match_env_free(env);
 	buf_dispose(&values);
-	if (status == CLI_EXIT_FAILED)
+	if (status == CLI_EXIT_FAILED) {
+		char shown[1024];
+
+		merge_escape(shown, sizeof(shown), target);
 		cli_fatal("target '%s' is not in mr.targets: not merging",
-			  target);
+			  shown);
+	}
 	return status;
 }
 
@@ -108,7 +124,7 @@ static int merge_fetch_target(struct mr_ctx *ctx, struct merge_args *a,
 		return cli_fatal("%s", err.msg);
 	if (rc != 0)
 		return cli_fatal("cannot fetch the target refs/%s from '%s'",
-				 a->target, mr_remote(ctx));
+				 a->shown, mr_remote(ctx));
 	if (git_reference_name_to_id(tip, ctx->repo, a->tracking) < 0)
 		return mr_git_error("cannot read the target");
 	return 0;
@@ -134,7 +150,7 @@ static int merge_commit(struct mr_ctx *ctx, struct merge_args *a,
 	if (git_index_has_conflicts(index)) {
 		status = cli_fatal("revision %lu conflicts with refs/%s: the "
 				   "author should rebase and update",
-				   a->rev->k, a->target);
+				   a->rev->k, a->shown);
 		goto done;
 	}
 	if (git_index_write_tree_to(&tree_id, index, ctx->repo) < 0 ||
@@ -206,7 +222,7 @@ static int merge_build(struct mr_ctx *ctx, struct store *store,
 		request_dispose(&req);
 		return cli_fatal("refs/%s does not fast-forward to revision "
 				 "%lu (--ff-only)",
-				 a->target, a->rev->k);
+				 a->shown, a->rev->k);
 	} else if ((status = merge_commit(ctx, a, &target_tip)) != 0) {
 		request_dispose(&req);
 		return status;
@@ -217,7 +233,7 @@ static int merge_build(struct mr_ctx *ctx, struct store *store,
 		    edit_label_remove(&edit, store, &a->id, gone[i], &err) < 0)
 			status = cli_fatal("%s", err.msg);
 	request_dispose(&req);
-	comment_date_now(date);
+	comment_date_at(date, (long long)a->sig->when.time);
 	c.date = date;
 	c.revision = a->rev->k;
 	buf_printf(&text, "Merged revision %lu (%s) into %s", a->rev->k,
@@ -256,6 +272,46 @@ static int merge_build(struct mr_ctx *ctx, struct store *store,
 	return 0;
 }
 
+/* The names of every revision tag here, before merge fetches. */
+static int merge_seen_refs(git_repository *repo, struct buf *out)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	int rc;
+
+	if (git_reference_iterator_glob_new(&it, repo,
+					    "refs/apps/merge-reqs/*") < 0)
+		return mr_git_error("cannot list the revision tags");
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		buf_printf(out, "%s\n", git_reference_name(ref));
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	return rc == GIT_ITEROVER ? 0 : mr_git_error("cannot list refs");
+}
+
+/* The highest revision of id among the refs seen before the fetch. */
+static unsigned long merge_seen_latest(const struct buf *seen,
+				       const struct store_id *id)
+{
+	char prefix[128];
+	const char *p = buf_cstr(seen), *nl;
+	size_t len = (size_t)snprintf(prefix, sizeof(prefix),
+				      "refs/apps/merge-reqs/%s/%lu-v",
+				      id->user, id->n);
+	unsigned long best = 0, k;
+
+	for (; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		if ((size_t)(nl - p) <= len || strncmp(p, prefix, len) != 0 ||
+		    !comment_number_valid(p + len, (size_t)(nl - p) - len))
+			continue;
+		k = strtoul(p + len, NULL, 10);
+		if (k > best)
+			best = k;
+	}
+	return best;
+}
+
 /*
  * The revision to merge: the one named, or the latest.  A newer revision
  * than the one named, or a latest one newer than the last CI result, was
@@ -263,7 +319,7 @@ static int merge_build(struct mr_ctx *ctx, struct store *store,
  */
 static int merge_pick(struct mr_ctx *ctx, struct store *store,
 		      const struct revision *revs, size_t count,
-		      struct merge_args *a)
+		      unsigned long seen, struct merge_args *a)
 {
 	const struct revision *latest = &revs[count - 1];
 	struct mr_roles roles;
@@ -289,6 +345,23 @@ static int merge_pick(struct mr_ctx *ctx, struct store *store,
 		return 0;
 	}
 	a->rev = latest;
+	/*
+	 * What the maintainer looked at is what the local refs held before
+	 * this command fetched: a revision pushed since was reviewed by
+	 * nobody, whatever the CI says of it.
+	 */
+	if (seen != latest->k)
+		return seen == 0
+			       ? cli_fatal("no revision of %.16s/%lu was here "
+					   "before this fetch: review it "
+					   "(git mr show, git mr diff) and "
+					   "merge again, or name it with --rev",
+					   a->id.user, a->id.n)
+			       : cli_fatal("revision %lu arrived with this "
+					   "fetch (you had revision %lu): "
+					   "review it and merge again, or name "
+					   "the revision with --rev",
+					   latest->k, seen);
 	if (store_read(store, &a->id, STORE_COMMENTS, &req, &err) < 0)
 		return cli_fatal("%s", err.msg);
 	mr_roles_load(ctx, &roles);
@@ -314,6 +387,7 @@ int cmd_mr_merge(int argc, char **argv)
 	struct request req;
 	struct revision *revs = NULL;
 	struct err err = {{0}};
+	struct buf seen = BUF_INIT;
 	size_t count = 0;
 	int nargs, status, rc, store_ok = 0;
 
@@ -329,6 +403,7 @@ int cmd_mr_merge(int argc, char **argv)
 		return cli_fatal("--ff-only and --no-ff contradict each other");
 	if ((status = mr_open(&ctx, NULL)) != 0 ||
 	    (status = mr_whoami(&ctx)) != 0 ||
+	    (status = merge_seen_refs(ctx.repo, &seen)) != 0 ||
 	    (status = mr_fetch(&ctx, true)) != 0)
 		goto done;
 	if (store_open(&store, ctx.repo, ctx.has_data ? &ctx.data : NULL,
@@ -348,7 +423,9 @@ int cmd_mr_merge(int argc, char **argv)
 	}
 	snprintf(a.tracking, sizeof(a.tracking), "refs/%s",
 		 req.target ? req.target : "");
-	if (req.target == NULL || strncmp(req.target, "heads/", 6) != 0 ||
+	/* a target cut short by a buffer would be another branch */
+	if (req.target == NULL || strlen(req.target) >= sizeof(a.target) ||
+	    strncmp(req.target, "heads/", 6) != 0 ||
 	    !git_reference_is_valid_name(a.tracking)) {
 		status = cli_fatal("the target of %.16s/%lu is not a branch "
 				   "(heads/...): not merging",
@@ -358,6 +435,7 @@ int cmd_mr_merge(int argc, char **argv)
 	if ((status = merge_target_allowed(req.target)) != 0)
 		goto done;
 	snprintf(a.target, sizeof(a.target), "%s", req.target);
+	merge_escape(a.shown, sizeof(a.shown), a.target);
 	snprintf(a.tracking, sizeof(a.tracking), "refs/remotes/%s/%s",
 		 mr_remote(&ctx), req.target + 6);
 	a.title = req.title;
@@ -371,23 +449,25 @@ int cmd_mr_merge(int argc, char **argv)
 				   a.id.n);
 		goto done;
 	}
-	if ((status = merge_pick(&ctx, &store, revs, count, &a)) != 0)
+	if ((status = merge_pick(&ctx, &store, revs, count,
+				 merge_seen_latest(&seen, &a.id), &a)) != 0)
 		goto done;
 	mr_warnings_flush(&ctx);
 	printf("merging revision %lu (%s) of ", a.rev->k,
 	       git_oid_tostr_s(&a.rev->commit));
 	mr_print_id(stdout, &a.id);
-	printf(" into refs/%s\n", a.target);
+	printf(" into refs/%s\n", a.shown);
 	if ((status = mr_signature(&a.sig)) != 0 ||
 	    (status = mr_publish(&ctx, merge_build, &a)) != 0)
 		goto done;
 	if (a.already)
-		printf("refs/%s already held it; labelled merged\n", a.target);
+		printf("refs/%s already held it; labelled merged\n", a.shown);
 	else
-		printf("refs/%s is now %s; labelled merged\n", a.target,
+		printf("refs/%s is now %s; labelled merged\n", a.shown,
 		       git_oid_tostr_s(&a.merged));
 done:
 	git_signature_free(a.sig);
+	buf_dispose(&seen);
 	request_dispose(&req);
 	free(revs);
 	if (store_ok)

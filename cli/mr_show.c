@@ -49,6 +49,23 @@ static const struct revision *show_rev(const struct revision *revs,
 	return NULL;
 }
 
+/* A file anchored to is read only when small: its size comes first. */
+#define SHOW_ANCHOR_MAX (16u * 1024u * 1024u)
+
+static bool show_blob_small(struct mr_ctx *ctx, const git_oid *id)
+{
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t size = 0;
+	bool small;
+
+	small = git_repository_odb(&odb, ctx->repo) == 0 &&
+		git_odb_read_header(&size, &type, odb, id) == 0 &&
+		size <= SHOW_ANCHOR_MAX;
+	git_odb_free(odb);
+	return small;
+}
+
 /* The anchored line of code: line n of path in the revision's tree. */
 static void show_anchor(struct mr_ctx *ctx, const struct request_comment *rc,
 			const struct revision *revs, size_t count, int indent)
@@ -75,6 +92,7 @@ static void show_anchor(struct mr_ctx *ctx, const struct request_comment *rc,
 	    git_tree_entry_bypath(&entry, tree, rc->c.path) < 0 ||
 	    git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
 	    git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK ||
+	    !show_blob_small(ctx, git_tree_entry_id(entry)) ||
 	    git_blob_lookup(&blob, ctx->repo, git_tree_entry_id(entry)) < 0)
 		goto done;
 	{
@@ -109,33 +127,124 @@ done:
 	git_commit_free(commit);
 }
 
+#define SHOW_NONE ((size_t)-1)
+
+/*
+ * The comments of one request as a forest: each comment's parent is the
+ * comment its In-Reply-To names (when that one is here and not a CI
+ * result), children in date order.  Built in O(n log n) and walked with an
+ * explicit stack: anyone can push 100,000 replies in a chain, and neither
+ * a quadratic scan nor a recursion per level may follow them.
+ */
 struct show_thread {
 	struct mr_ctx *ctx;
 	const struct request *req;
 	const struct revision *revs;
 	size_t nrevs;
-	bool *shown;
 	const bool *skip;	/* CI results: shown in their own section */
+	bool *shown;
+	size_t *first_child, *last_child, *next_sibling, *parent;
+	size_t *by_id;		/* indexes sorted by (user, k) */
+	size_t *stack, *depth;
 };
 
-static bool show_replies_to(const struct request_comment *child,
-			    const struct request_comment *parent)
-{
-	char want[USERID_LEN + 16];
+static const struct request_comment *show_sort_base;
 
-	if (!child->well_formed || !child->c.reply_to)
-		return false;
-	snprintf(want, sizeof(want), "%s/%lu", parent->user, parent->k);
-	return strcmp(child->c.reply_to, want) == 0;
+static int show_by_id_cmp(const void *a, const void *b)
+{
+	const struct request_comment *x = &show_sort_base[*(const size_t *)a];
+	const struct request_comment *y = &show_sort_base[*(const size_t *)b];
+	int c = strcmp(x->user, y->user);
+
+	if (c)
+		return c;
+	return x->k < y->k ? -1 : x->k > y->k;
 }
 
-static void show_comment(struct show_thread *t, size_t i, int depth)
+/* The comment "<user id>/<k>" names, or SHOW_NONE. */
+static size_t show_find(const struct show_thread *t, const char *ref)
+{
+	const char *slash = strchr(ref, '/');
+	size_t lo = 0, hi = t->req->ncomments;
+	unsigned long k;
+
+	if (slash == NULL || slash - ref != USERID_LEN ||
+	    !comment_number_valid(slash + 1, strlen(slash + 1)))
+		return SHOW_NONE;
+	k = strtoul(slash + 1, NULL, 10);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct request_comment *c =
+			&t->req->comments[t->by_id[mid]];
+		int cmp = strncmp(c->user, ref, USERID_LEN);
+
+		if (cmp == 0)
+			cmp = c->k < k ? -1 : c->k > k;
+		if (cmp == 0)
+			return t->by_id[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SHOW_NONE;
+}
+
+static int show_thread_build(struct show_thread *t)
+{
+	size_t n = t->req->ncomments, i, p;
+	size_t **arrays[] = {&t->first_child, &t->last_child, &t->next_sibling,
+			     &t->parent,      &t->by_id,      &t->stack,
+			     &t->depth};
+
+	for (i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
+		if ((*arrays[i] = malloc((n ? n : 1) * sizeof(size_t))) ==
+		    NULL)
+			return -1;
+	for (i = 0; i < n; i++) {
+		t->first_child[i] = t->last_child[i] = t->next_sibling[i] =
+			t->parent[i] = SHOW_NONE;
+		t->by_id[i] = i;
+	}
+	show_sort_base = t->req->comments;
+	if (n > 1)
+		qsort(t->by_id, n, sizeof(size_t), show_by_id_cmp);
+	for (i = 0; i < n; i++) {
+		const struct request_comment *rc = &t->req->comments[i];
+
+		if (t->skip[i] || !rc->well_formed || !rc->c.reply_to)
+			continue;
+		p = show_find(t, rc->c.reply_to);
+		if (p == SHOW_NONE || p == i || t->skip[p])
+			continue;
+		t->parent[i] = p;
+		/* i runs in date order, so children stay in date order */
+		if (t->last_child[p] == SHOW_NONE)
+			t->first_child[p] = i;
+		else
+			t->next_sibling[t->last_child[p]] = i;
+		t->last_child[p] = i;
+	}
+	return 0;
+}
+
+static void show_thread_free(struct show_thread *t)
+{
+	free(t->first_child);
+	free(t->last_child);
+	free(t->next_sibling);
+	free(t->parent);
+	free(t->by_id);
+	free(t->stack);
+	free(t->depth);
+}
+
+static void show_one(struct show_thread *t, size_t i, size_t depth)
 {
 	const struct request_comment *rc = &t->req->comments[i];
-	int indent = 2 + 4 * (depth < SHOW_DEPTH_MAX ? depth : SHOW_DEPTH_MAX);
-	size_t j;
+	int indent = 2 + 4 * (int)(depth < SHOW_DEPTH_MAX ? depth
+							  : SHOW_DEPTH_MAX);
 
-	t->shown[i] = true;
 	printf("\n%*s", indent, "");
 	show_name(t->ctx, rc->user);
 	printf(" #%lu", rc->k);
@@ -153,38 +262,65 @@ static void show_comment(struct show_thread *t, size_t i, int depth)
 	if (rc->well_formed && rc->c.path)
 		show_anchor(t->ctx, rc, t->revs, t->nrevs, indent + 2);
 	show_indented(rc->c.body, indent + 2);
-	for (j = 0; j < t->req->ncomments; j++)
-		if (!t->shown[j] && !t->skip[j] &&
-		    show_replies_to(&t->req->comments[j], rc))
-			show_comment(t, j, depth + 1);
+}
+
+/* Comment root and every reply under it, depth first, in date order. */
+static void show_tree(struct show_thread *t, size_t root)
+{
+	size_t top = 0, c, i, d, j, count;
+
+	if (t->shown[root])
+		return;
+	t->shown[root] = true;
+	t->stack[top] = root;
+	t->depth[top++] = 0;
+	while (top > 0) {
+		i = t->stack[--top];
+		d = t->depth[top];
+		show_one(t, i, d);
+		/* push the children last first, so the first comes out first;
+		 * each comment is pushed once, so n slots are enough */
+		count = 0;
+		for (c = t->first_child[i]; c != SHOW_NONE;
+		     c = t->next_sibling[c])
+			if (!t->shown[c])
+				count++;
+		j = 0;
+		for (c = t->first_child[i]; c != SHOW_NONE;
+		     c = t->next_sibling[c]) {
+			if (t->shown[c])
+				continue;
+			t->shown[c] = true;
+			t->stack[top + count - 1 - j] = c;
+			t->depth[top + count - 1 - j] = d + 1;
+			j++;
+		}
+		top += count;
+	}
 }
 
 static void show_comments(struct show_thread *t)
 {
-	size_t i, j;
+	size_t i, n = t->req->ncomments;
 
+	if (show_thread_build(t) < 0) {
+		cli_fatal("out of memory");
+		return;
+	}
 	/* the author's first comment is the description: always on top */
-	for (i = 0; i < t->req->ncomments; i++)
+	for (i = 0; i < n; i++)
 		if (!t->skip[i] && t->req->comments[i].k == 1 &&
 		    strcmp(t->req->comments[i].user, t->req->id.user) == 0)
-			show_comment(t, i, 0);
+			show_tree(t, i);
 	/* then roots: no In-Reply-To, or one naming no comment here */
-	for (i = 0; i < t->req->ncomments; i++) {
-		bool has_parent = false;
-
-		if (t->skip[i] || t->shown[i])
-			continue;
-		for (j = 0; j < t->req->ncomments && !has_parent; j++)
-			has_parent = j != i && !t->skip[j] &&
-				     show_replies_to(&t->req->comments[i],
-						     &t->req->comments[j]);
-		if (!has_parent)
-			show_comment(t, i, 0);
-	}
+	for (i = 0; i < n; i++)
+		if (!t->skip[i] && t->parent[i] == SHOW_NONE)
+			show_tree(t, i);
 	/* replies in a cycle have no root: show them anyway */
-	for (i = 0; i < t->req->ncomments; i++)
+	for (i = 0; i < n; i++)
 		if (!t->skip[i] && !t->shown[i])
-			show_comment(t, i, 0);
+			show_tree(t, i);
+	show_thread_free(t);
 }
 
 static void show_time(git_time_t when)
@@ -253,6 +389,7 @@ static void show_request(struct mr_ctx *ctx, const struct request *req,
 	if (!any_ci)
 		printf("  (no results)\n");
 	printf("comments:\n");
+	memset(&t, 0, sizeof(t));
 	t.ctx = ctx;
 	t.req = req;
 	t.revs = revs;

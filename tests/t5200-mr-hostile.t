@@ -229,7 +229,8 @@ test_expect_success '... and does not hold back a merge of a newer revision' '
 	topic alice feature a.txt a2 &&
 	(cd alice && git mr update 1 -m second >/dev/null) &&
 	V2=$(git -C alice rev-parse HEAD) &&
-	(cd maint && git mr merge Alice/1 >../merge.out 2>../merge.err) &&
+	(cd maint && git mr fetch 2>/dev/null &&
+	 git mr merge Alice/1 >../merge.out 2>../merge.err) &&
 	grep "^merging revision 2 ($V2) of $A/1 into refs/heads/main\$" merge.out &&
 	ref_is server.git refs/heads/main $V2 &&
 	test "$(on_server merge-reqs/$ALICE/1/labels/merged)" = /labels/merged

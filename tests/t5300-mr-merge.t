@@ -156,6 +156,7 @@ test_expect_success 'atomic: the hook denies the target, so the data branch stay
 	remember &&
 	(
 		cd maint &&
+		git mr fetch 2>/dev/null &&
 		test_must_fail git mr merge Alice/4 >../merge.out 2>../merge.err
 	) &&
 	grep "^remote: denied: $MAINT may not fast-forward heads/stable (commit " merge.err &&
@@ -170,7 +171,7 @@ test_expect_success 'atomic: the hook denies the target, so the data branch stay
 
 test_expect_success '... its twin: the owner may move stable, and merges it' '
 	test_when_finished stop_gpg_agent &&
-	(cd owner && git mr merge Alice/4 >/dev/null) &&
+	(cd owner && git mr fetch 2>/dev/null && git mr merge Alice/4 >/dev/null) &&
 	ref_is server.git refs/heads/stable $(git -C alice rev-parse for-stable) &&
 	test "$(on_server merge-reqs/$ALICE/4/labels/merged)" = /labels/merged
 '
@@ -181,11 +182,43 @@ test_expect_success 'Bob is no maintainer: his merge is denied on both refs' '
 	remember &&
 	(
 		cd bob &&
+		git mr fetch 2>/dev/null &&
 		test_must_fail git mr merge Alice/5 2>../merge.err
 	) &&
 	grep "^remote: denied: $BOB may not fast-forward heads/main (commit " merge.err &&
 	grep "^remote: denied: $BOB may not create-symlink merge-reqs/$ALICE/5/labels/merged on apps/merge-reqs/data (commit " merge.err &&
 	unmoved
+'
+
+test_expect_success 'a revision pushed after the maintainer looked is not merged by default' '
+	test_when_finished stop_gpg_agent &&
+	mr_create for-review r.txt &&
+	(cd maint && git mr fetch 2>/dev/null && git mr show Alice/6 >/dev/null) &&
+	topic alice for-review r.txt "r2 evil" &&
+	(cd alice && git mr update 6 -m "sneaky" >/dev/null) &&
+	remember &&
+	(
+		cd maint &&
+		test_must_fail git mr merge Alice/6 >../merge.out 2>../merge.err
+	) &&
+	grep "revision 2 arrived with this fetch (you had revision 1)" merge.err &&
+	unmoved &&
+	(cd maint && git mr merge Alice/6 >../merge.out 2>../merge.err) &&
+	test "$(on_server merge-reqs/$ALICE/6/labels/merged)" = /labels/merged
+'
+
+test_expect_success 'a request never fetched before is not merged without --rev' '
+	test_when_finished stop_gpg_agent &&
+	mr_create unseen u.txt &&
+	remember &&
+	(
+		cd maint &&
+		test_must_fail git mr merge Alice/7 2>../merge.err
+	) &&
+	grep "no revision of .*/7 was here before this fetch" merge.err &&
+	unmoved &&
+	(cd maint && git mr merge Alice/7 --rev 1 >/dev/null) &&
+	test "$(on_server merge-reqs/$ALICE/7/labels/merged)" = /labels/merged
 '
 
 test_done

@@ -31,7 +31,7 @@ test_expect_success 'setup: four requests, one per state, two targets' '
 	(cd ci && git mr label add Bob/1 ci-pass >/dev/null) &&
 	topic bob small x.txt x &&
 	(cd bob && git mr create -m "Small fix" >/dev/null) &&
-	(cd maint && git mr merge Bob/2 >/dev/null) &&
+	(cd maint && git mr fetch 2>/dev/null && git mr merge Bob/2 >/dev/null) &&
 	(cd bob && git mr comment Alice/1 -m "Careful: the tokenizer leaks memory" >/dev/null) &&
 	# comments dated by hand, so that --sort updated has an answer
 	(

@@ -44,6 +44,19 @@ static bool comment_number(unsigned long *out, const char *value)
 	return true;
 }
 
+/* SPEC 7's form, "2026-11-24T10:02:03Z": sortable as text, and safe to
+ * print. */
+static bool comment_date_valid(const char *d)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
+	size_t i;
+
+	for (i = 0; form[i]; i++)
+		if (form[i] == 'd' ? d[i] < '0' || d[i] > '9' : d[i] != form[i])
+			return false;
+	return d[i] == '\0';
+}
+
 bool comment_parse(struct comment *c, char *text, size_t len,
 		   struct buf *why)
 {
@@ -116,6 +129,13 @@ bool comment_parse(struct comment *c, char *text, size_t len,
 		}
 		p = line_end + 1;
 	}
+	if (parsed.date != NULL && !comment_date_valid(parsed.date)) {
+		for (char *q = text; q < p; q++)
+			if (*q == '\0')
+				*q = '\n';
+		return comment_fail(c, text, why,
+				    "Date is not YYYY-MM-DDTHH:MM:SSZ");
+	}
 	if (parsed.date == NULL) {
 		for (char *q = text; q < p; q++)
 			if (*q == '\0')
@@ -153,11 +173,12 @@ int comment_format(struct buf *out, const struct comment *c)
 	return status ? -1 : 0;
 }
 
-void comment_date_now(char out[21])
+void comment_date_at(char out[21], long long when)
 {
-	time_t now = time(NULL);
+	time_t t = (time_t)when;
 	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(out, "1970-01-01T00:00:00Z");
 }

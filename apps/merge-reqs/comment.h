@@ -46,7 +46,11 @@ bool comment_number_valid(const char *s, size_t len);
  */
 int comment_format(struct buf *out, const struct comment *c);
 
-/* The current time as Date: wants it, UTC ("2026-11-24T10:02:03Z"). */
-void comment_date_now(char out[21]);
+/*
+ * when (seconds since the epoch) as Date: wants it, in UTC
+ * ("2026-11-24T10:02:03Z").  Writers pass the committer time git would
+ * record, so that GIT_COMMITTER_DATE pins it as it pins commits.
+ */
+void comment_date_at(char out[21], long long when);
 
 #endif

@@ -275,15 +275,29 @@ int names_resolve(const struct names *names, const char *spec,
 			match = id;
 			found++;
 		}
-		if (found == 1) {
-			memcpy(out, match, USERID_LEN + 1);
-			return 0;
-		}
 		if (found > 1)
 			return err_set(err,
 				       "'%.64s' is a prefix of %zu user ids: "
 				       "give more digits",
 				       spec, found);
+		/*
+		 * A name like "Cafe" is hex too, and anyone can grind a key
+		 * whose fingerprint starts CAFE: when the spec is also some
+		 * other key's name, it names nobody for sure.
+		 */
+		for (i = 0; found == 1 && i < names->count; i++)
+			if (strcmp(names->keys[i].id, match) != 0 &&
+			    names_key_carries(&names->keys[i], spec))
+				return err_set(err,
+					       "'%.64s' is both a fingerprint "
+					       "prefix and a name: use more "
+					       "digits, or the email",
+					       spec);
+		if (found == 1) {
+			memcpy(out, match, USERID_LEN + 1);
+			return 0;
+		}
+		match = NULL;
 	}
 	for (i = 0; i < names->count; i++)
 		if (names_key_carries(&names->keys[i], spec)) {

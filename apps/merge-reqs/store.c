@@ -433,6 +433,19 @@ static int store_add_comment(struct store *store, struct request *out,
 			      "not a comment number; ignored");
 		return 0;
 	}
+	/*
+	 * Anyone may add comments to any request, and many entries may name
+	 * one large blob: a reader's memory is bounded per request.
+	 */
+	if (out->ncomments >= STORE_COMMENTS_MAX ||
+	    out->comment_bytes >= STORE_COMMENT_BYTES_MAX) {
+		if (!out->comments_cut)
+			store_warn_at(store, dir, name,
+				      "too many comments on this request; "
+				      "this one and the rest are ignored");
+		out->comments_cut = true;
+		return 0;
+	}
 	status = store_read_blob(store, e, dir, COMMENT_MAX, &text, &len,
 				 err);
 	if (status != 0)
@@ -454,6 +467,7 @@ static int store_add_comment(struct store *store, struct request *out,
 	memcpy(rc->user, user, USERID_LEN + 1);
 	rc->k = strtoul(name, NULL, 10);
 	rc->text = text;
+	out->comment_bytes += len;
 	rc->well_formed = comment_parse(&rc->c, text, len, &why);
 	if (!rc->well_formed) {
 		buf_puts(&why, "; shown as plain text");
@@ -576,6 +590,18 @@ void request_dispose(struct request *req)
 		free(req->comments[i].text);
 	free(req->comments);
 	memset(req, 0, sizeof(*req));
+}
+
+void request_drop_comments(struct request *req)
+{
+	size_t i;
+
+	for (i = 0; i < req->ncomments; i++)
+		free(req->comments[i].text);
+	free(req->comments);
+	req->comments = NULL;
+	req->ncomments = 0;
+	req->comment_bytes = 0;
 }
 
 bool request_has_label(const struct request *req, const char *label)

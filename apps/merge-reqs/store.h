@@ -80,7 +80,13 @@ struct request {
 	size_t nlabels;
 	struct request_comment *comments;	/* with STORE_COMMENTS */
 	size_t ncomments;
+	size_t comment_bytes;	/* what the comments' texts hold */
+	bool comments_cut;	/* over the limits below: the rest ignored */
 };
+
+/* What one request's comments may cost a reader. */
+#define STORE_COMMENTS_MAX 20000u
+#define STORE_COMMENT_BYTES_MAX (32u * 1024u * 1024u)
 
 #define STORE_COMMENTS 1u
 
@@ -91,6 +97,9 @@ struct request {
 int store_read(struct store *store, const struct store_id *id,
 	       unsigned flags, struct request *out, struct err *err);
 void request_dispose(struct request *req);
+
+/* Free the comments only (list keeps the rest of thousands of requests). */
+void request_drop_comments(struct request *req);
 
 bool request_has_label(const struct request *req, const char *label);
 
