@@ -82,6 +82,38 @@ static size_t quote_unicode_control(const unsigned char *p, size_t left)
 	return 0;
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at p (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or 0.  A byte
+ * that starts none is escaped: a lone 0x9b is CSI to a terminal in 8-bit
+ * mode.
+ */
+static size_t quote_utf8_len(const unsigned char *p, size_t len)
+{
+	size_t n, i;
+	unsigned long cp;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
 int quote_controls(struct buf *out, const char *text, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)text;
@@ -96,6 +128,13 @@ int quote_controls(struct buf *out, const char *text, size_t len)
 			for (; n > 0 && error == 0; n--, i++)
 				error = quote_octal(out, p[i]);
 			i--;
+		} else if (c >= 0x80) {
+			n = quote_utf8_len(p + i, len - i);
+			if (n == 0)
+				error = quote_octal(out, c);
+			else
+				error = buf_put(out, p + i, n);
+			i += n ? n - 1 : 0;
 		} else if (c == '"' || (c >= 0x20 && c != 0x7f && c != '\\')) {
 			error = buf_putc(out, (char)c);
 		} else if ((esc = quote_c_escape(c)) != NULL) {

@@ -23,9 +23,10 @@ bool quote_path_needs_quotes(const char *path, size_t len);
  * Append text with every control byte (below 0x20, and 0x7f) written as an
  * escape (\n, \t, \033, ...) and the backslash doubled, but without
  * surrounding quotes: for messages that embed a name the pusher chose.
- * UTF-8 passes through so that names stay readable, except the code points
- * a terminal acts on (C1 controls, bidirectional overrides and isolates),
- * whose bytes are written as octal escapes.
+ * Well-formed UTF-8 passes through so that names stay readable, except the
+ * code points a terminal acts on (C1 controls, bidirectional overrides and
+ * isolates); their bytes, and every byte that is not part of well-formed
+ * UTF-8, are written as octal escapes.
  */
 int quote_controls(struct buf *out, const char *text, size_t len);
 

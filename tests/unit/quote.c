@@ -128,7 +128,18 @@ static void quote__controls_passes_utf8_through(void **state)
 {
 	(void)state;
 	check_controls("caf\xc3\xa9", 5, "caf\xc3\xa9");
-	check_controls("\xff", 1, "\xff");
+	check_controls("\xf0\x9f\x94\x91", 4, "\xf0\x9f\x94\x91");
+}
+
+static void quote__controls_escapes_bytes_that_are_no_utf8(void **state)
+{
+	(void)state;
+	/* a lone 0x9b is CSI to a terminal in 8-bit mode */
+	check_controls("a\x9b" "2Jb", 5, "a\\2332Jb");
+	check_controls("\xff", 1, "\\377");
+	/* overlong forms and surrogates are no UTF-8 either */
+	check_controls("\xc0\xaf", 2, "\\300\\257");
+	check_controls("\xed\xa0\x80", 3, "\\355\\240\\200");
 }
 
 static void quote__controls_escapes_c1_and_bidi(void **state)
@@ -140,8 +151,8 @@ static void quote__controls_escapes_c1_and_bidi(void **state)
 	check_controls("\xe2\x81\xa6", 3, "\\342\\201\\246");
 	/* the neighbours are ordinary text */
 	check_controls("\xc2\xa0\xe2\x80\x94", 5, "\xc2\xa0\xe2\x80\x94");
-	/* a sequence cut short is not mistaken for one */
-	check_controls("\xe2\x80", 2, "\xe2\x80");
+	/* a sequence cut short is not mistaken for one, nor let through */
+	check_controls("\xe2\x80", 2, "\\342\\200");
 }
 
 int main(void)
@@ -158,6 +169,7 @@ int main(void)
 		cmocka_unit_test(quote__controls_escapes_esc_and_friends),
 		cmocka_unit_test(quote__controls_doubles_backslash_keeps_quote),
 		cmocka_unit_test(quote__controls_passes_utf8_through),
+		cmocka_unit_test(quote__controls_escapes_bytes_that_are_no_utf8),
 		cmocka_unit_test(quote__controls_escapes_c1_and_bidi),
 	};
 
