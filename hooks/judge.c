@@ -407,12 +407,13 @@ static bool judge_net_is_history(const struct walk *walk,
  */
 static int judge_tree(struct judge *judge, const char *user, enum op op,
 		      const git_oid *old, const git_oid *new, const char *ref,
-		      struct err *err)
+		      const struct walk *walked, struct err *err)
 {
 	struct judge_charge charge = {judge, user, ref, "", err};
 	struct walk_options wopts = {NULL, &judge->commit_budget};
 	git_object *obj = NULL, *new_commit = NULL, *old_commit = NULL;
-	struct walk walk = {0};
+	struct walk own = {0};
+	const struct walk *walk = walked != NULL ? walked : &own;
 	struct policy_request request = {user, judge->config.owners,
 					 judge->config.nowners, ref,
 					 OP_CREATE_FILE, "", 0};
@@ -458,23 +459,24 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 	if (judge->config.offline && git_oid_is_zero(old))
 		wopts.exclude_ref = ref;
 	if (judge_need_treediff(judge, err) < 0 ||
-	    walk_charges(&walk, judge->repo, git_object_id(new_commit),
-			 old_commit ? git_object_id(old_commit) : NULL, &wopts,
-			 err) < 0 ||
+	    (walked == NULL &&
+	     walk_charges(&own, judge->repo, git_object_id(new_commit),
+			  old_commit ? git_object_id(old_commit) : NULL, &wopts,
+			  err) < 0) ||
 	    judge_tree_of(&new_tree, judge->repo, git_object_id(new_commit),
 			  err) < 0)
 		goto done;
 	/* the net change is labelled with the new tip (SPEC 6) */
 	judge_short(charge.commit, git_object_id(new_commit));
-	if (!judge_net_is_history(&walk, new_commit) &&
-	    judge_compare(judge, &charge, &new_tree, walk.bases, walk.nbases,
+	if (!judge_net_is_history(walk, new_commit) &&
+	    judge_compare(judge, &charge, &new_tree, walk->bases, walk->nbases,
 			  err) < 0)
 		goto done;
-	if (judge_history(judge, &charge, &walk, err) < 0)
+	if (judge_history(judge, &charge, walk, err) < 0)
 		goto done;
 	error = 0;
 done:
-	walk_dispose(&walk);
+	walk_dispose(&own);
 	git_object_free(old_commit);
 	git_object_free(new_commit);
 	git_object_free(obj);
@@ -657,35 +659,153 @@ int judge_policy(struct judge *judge, const char *user, const git_oid *old,
 				   POLICY_REF, err);
 }
 
+/* Whether the policy allows op on ref to user, recording nothing. */
+static int judge_allowed(struct judge *judge, bool *out, const char *user,
+			 enum op op, const char *ref, struct err *err)
+{
+	struct policy_request request = {user, judge->config.owners,
+					 judge->config.nowners, ref, op, NULL,
+					 0};
+	struct policy_verdict verdict;
+
+	if (policy_check(judge->policy, &request, &verdict, err) < 0)
+		return -1;
+	*out = verdict.allowed;
+	return 0;
+}
+
+/*
+ * Whether a commit of the walk of new ^old has old as a parent: exactly
+ * when old is an ancestor of new (old != new).  The child of old on a path
+ * from new down to old is reachable from new, and not from old.  Read from
+ * the oldest end, where a fast-forward's answer is; the commits read stay
+ * in libgit2's cache for judge_history().
+ */
+static int judge_walk_reaches(bool *out, struct judge *judge,
+			      const struct walk *walk, const git_oid *old,
+			      struct err *err)
+{
+	git_commit *commit = NULL;
+	size_t i, j;
+
+	*out = false;
+	for (i = walk->ncommits; i-- > 0 && !*out;) {
+		if (git_commit_lookup(&commit, judge->repo, &walk->commits[i]) <
+		    0)
+			return judge_git_error(err, "cannot read commit");
+		for (j = 0; j < git_commit_parentcount(commit) && !*out; j++)
+			*out = git_oid_equal(git_commit_parent_id(commit,
+								  (unsigned)j),
+					     old);
+		git_commit_free(commit);
+		commit = NULL;
+	}
+	return 0;
+}
+
+/*
+ * Fast-forward or force, for an update between two different commits
+ * outside refs/tags/.  Only ancestry tells them apart, and finding it
+ * visits every commit between old and new: the allow-all fast path would
+ * grow with the push.  So:
+ *  - when the policy gives both ops the same "allowed", the verdict cannot
+ *    depend on which it is, and nothing is walked; *op stays OP_FORCE,
+ *    which nothing then prints (new is a commit object, so judge_tree()
+ *    has no denial naming the ref op).  Not for the policy ref, whose
+ *    key-file denials name the op;
+ *  - when the tree checks will walk new ^old anyway, that walk is made
+ *    now, once, and answers it (*walked: the caller passes it on); a walk
+ *    that fails (the commit cap) is left for judge_tree() to report as
+ *    before;
+ *  - otherwise libgit2's merge-base walk, as refop_classify().
+ * A question of these that fails takes the exact path, so that an error
+ * arises only where it did before.
+ */
+static int judge_settle_op(struct judge *judge, enum op *op,
+			   struct walk *walk, bool *walked, const char *user,
+			   const git_oid *old, const git_oid *new,
+			   const char *ref, struct err *err)
+{
+	struct policy_request request = {user, judge->config.owners,
+					 judge->config.nowners, ref,
+					 OP_CREATE_FILE, "", 0};
+	bool ff_ok = false, force_ok = false, all = true, ancestor;
+	size_t budget = judge->commit_budget;
+	struct walk_options wopts = {NULL, &budget};
+	struct err why = {""};
+
+	/*
+	 * These questions are the hook's own: one that fails (a regex over
+	 * its match limit on a rule the real op never reaches) must change
+	 * nothing, so it only sends us down the exact path.
+	 */
+	*walked = false;
+	if (strcmp(ref, POLICY_REF) != 0 &&
+	    (judge_allowed(judge, &ff_ok, user, OP_FAST_FORWARD, ref, &why) <
+		     0 ||
+	     judge_allowed(judge, &force_ok, user, OP_FORCE, ref, &why) < 0))
+		ff_ok = force_ok = false;
+	if (ff_ok && force_ok) {
+		*op = OP_FORCE;
+		return 0;
+	}
+	if (ff_ok != force_ok &&
+	    policy_allows_all_tree_ops(judge->policy, &request, &all, &why) < 0)
+		all = true;
+	if (ff_ok != force_ok && !all &&
+	    walk_charges(walk, judge->repo, new, old, &wopts, &why) == 0) {
+		if (judge_walk_reaches(&ancestor, judge, walk, old, err) < 0)
+			return -1;
+		judge->commit_budget = budget;
+		*walked = true;
+	} else if (refop_is_ancestor(&ancestor, judge->repo, old, new, ref,
+				     err) < 0) {
+		return -1;
+	}
+	*op = ancestor ? OP_FAST_FORWARD : OP_FORCE;
+	return 0;
+}
+
 int judge_command(struct judge *judge, const char *user, const git_oid *old,
 		  const git_oid *new, const char *ref, struct err *err)
 {
 	char commit[13];
-	bool denied;
+	bool denied, unsure, walked = false;
 	enum op op;
+	struct walk walk = {0};
 	size_t before = judge->ndenials;
+	int error = -1;
 
 	if (judge_early(judge, &denied, user, old, new, ref, err) < 0)
 		return -1;
 	if (denied)
 		return 0;
-	if (refop_classify(&op, judge->repo, old, new, ref, err) < 0)
-		return -1;
+	if (refop_classify_shallow(&op, &unsure, judge->repo, old, new, ref,
+				   err) < 0 ||
+	    (unsure && judge_settle_op(judge, &op, &walk, &walked, user, old,
+				       new, ref, err) < 0))
+		goto done;
 	if (!git_oid_is_zero(new))
 		judge_short(commit, new);
 	if (judge_ask(judge, user, op, ref, NULL, 0,
 		      git_oid_is_zero(new) ? NULL : judge_kind(judge, new),
 		      git_oid_is_zero(new) ? NULL : commit, err) < 0)
-		return -1;
+		goto done;
+	error = 0;
 	if (op == OP_DELETE || judge->ndenials > before)
-		return 0;	/* no tree ops once the ref op is denied */
+		goto done;	/* no tree ops once the ref op is denied */
+	error = -1;
 	if (!refop_is_tag_ref(ref) &&
-	    judge_tree(judge, user, op, old, new, ref, err) < 0)
-		return -1;
+	    judge_tree(judge, user, op, old, new, ref,
+		       walked ? &walk : NULL, err) < 0)
+		goto done;
 	if (strcmp(ref, POLICY_REF) == 0 && judge->ndenials == before &&
 	    judge_policy_update(judge, user, op, old, new, ref, err) < 0)
-		return -1;
-	return 0;
+		goto done;
+	error = 0;
+done:
+	walk_dispose(&walk);
+	return error;
 }
 
 int judge_report(const struct judge *judge, FILE *out)

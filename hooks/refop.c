@@ -20,13 +20,15 @@ static int refop_type(git_object_t *type, git_odb *odb, const git_oid *id,
 	return 0;
 }
 
-int refop_classify(enum op *op, git_repository *repo, const git_oid *old,
-		   const git_oid *new, const char *ref, struct err *err)
+int refop_classify_shallow(enum op *op, bool *unsure, git_repository *repo,
+			   const git_oid *old, const git_oid *new,
+			   const char *ref, struct err *err)
 {
 	git_object_t old_type, new_type;
 	git_odb *odb = NULL;
-	int rc, error = -1;
+	int error = -1;
 
+	*unsure = false;
 	if (git_oid_is_zero(new)) {
 		*op = OP_DELETE;
 		return 0;
@@ -55,20 +57,43 @@ int refop_classify(enum op *op, git_repository *repo, const git_oid *old,
 		error = 0;
 		goto done;
 	}
-	if (git_oid_equal(old, new)) {
+	if (git_oid_equal(old, new))
 		*op = OP_FAST_FORWARD;
-		error = 0;
-		goto done;
-	}
-	rc = git_graph_descendant_of(repo, new, old);
-	if (rc < 0) {
-		err_set(err, "cannot compare history of '%s'", ref);
-		goto done;
-	}
-	if (rc == 1)
-		*op = OP_FAST_FORWARD;
+	else
+		*unsure = true;
 	error = 0;
 done:
 	git_odb_free(odb);
 	return error;
+}
+
+int refop_is_ancestor(bool *out, git_repository *repo, const git_oid *old,
+		      const git_oid *new, const char *ref, struct err *err)
+{
+	int rc;
+
+	*out = false;
+	if (git_oid_equal(old, new)) {
+		*out = true;
+		return 0;
+	}
+	if ((rc = git_graph_descendant_of(repo, new, old)) < 0)
+		return err_set(err, "cannot compare history of '%s'", ref);
+	*out = rc == 1;
+	return 0;
+}
+
+int refop_classify(enum op *op, git_repository *repo, const git_oid *old,
+		   const git_oid *new, const char *ref, struct err *err)
+{
+	bool unsure, ancestor;
+
+	if (refop_classify_shallow(op, &unsure, repo, old, new, ref, err) < 0)
+		return -1;
+	if (!unsure)
+		return 0;
+	if (refop_is_ancestor(&ancestor, repo, old, new, ref, err) < 0)
+		return -1;
+	*op = ancestor ? OP_FAST_FORWARD : OP_FORCE;
+	return 0;
 }
