@@ -217,6 +217,7 @@ test_expect_success 'the maintainer merges a branch main has moved past: a merge
 	main=$(server_rev refs/heads/main) &&
 	(
 		cd maint &&
+		git mr fetch 2>/dev/null &&
 		git mr merge Bob/1 >../merge2.out
 	) &&
 	merge=$(server_rev refs/heads/main) &&
