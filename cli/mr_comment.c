@@ -62,6 +62,17 @@ static int comment_build(struct mr_ctx *ctx, struct store *store,
 	if ((status = comment_must_exist(store, &a->id, &req, 0)) != 0)
 		return status;
 	request_dispose(&req);
+	if (a->reply_to) {
+		/* "<user id>/<k>": a reply to nothing would dangle */
+		snprintf(path, sizeof(path), "merge-reqs/%s/%lu/comments/%s",
+			 a->id.user, a->id.n, a->reply_to);
+		if (!store_has_path(store, path))
+			return cli_fatal("no comment %.16s%s on %.16s/%lu to "
+					 "reply to",
+					 a->reply_to,
+					 strchr(a->reply_to, '/'), a->id.user,
+					 a->id.n);
+	}
 	if (revs_list(ctx->repo, &a->id, &revs, &count, NULL, &err) < 0)
 		return cli_fatal("%s", err.msg);
 	c.revision = a->rev ? a->rev : count ? revs[count - 1].k : 0;

@@ -139,4 +139,16 @@ test_expect_success 'a name that is also a fingerprint prefix names nobody' '
 	grep "is both a fingerprint prefix and a name" err
 '
 
+test_expect_success 'a reply to a comment that does not exist is refused' '
+	test_when_finished stop_gpg_agent &&
+	before=$(server_rev $DATA) &&
+	(
+		cd maint &&
+		test_expect_code 128 git mr comment Alice/1 -m "to nothing" \
+			--reply-to Alice/77 2>../err
+	) &&
+	grep "no comment $(echo $ALICE | cut -c1-16)/77 on " err &&
+	test "$(server_rev $DATA)" = "$before"
+'
+
 test_done
