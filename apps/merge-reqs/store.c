@@ -71,6 +71,16 @@ int store_open(struct store *store, git_repository *repo,
 
 void store_close(struct store *store)
 {
+	size_t i, j;
+
+	for (i = 0; i < store->nlines; i++)
+		free(store->lines[i].text);
+	for (i = 0; i < store->nlabel_sets; i++) {
+		for (j = 0; j < store->label_sets[i].count; j++)
+			free(store->label_sets[i].labels[j]);
+		free(store->label_sets[i].labels);
+	}
+	store->nlines = store->nlabel_sets = 0;
 	git_tree_free(store->user_tree);
 	git_tree_free(store->reqs);
 	git_tree_free(store->root);
@@ -240,6 +250,24 @@ static int store_read_blob(struct store *store, const git_tree_entry *entry,
 	return 0;
 }
 
+static void store_cache_line(struct store *store, const git_oid *id,
+			     const char *text)
+{
+	char *copy = strdup(text);
+	size_t i;
+
+	if (copy == NULL)
+		return;		/* a cache, not a promise */
+	if (store->nlines < STORE_CACHE) {
+		i = store->nlines++;
+	} else {
+		i = store->next_line++ % STORE_CACHE;
+		free(store->lines[i].text);
+	}
+	git_oid_cpy(&store->lines[i].id, id);
+	store->lines[i].text = copy;
+}
+
 /* title and target: one line, no NUL, the newline dropped. */
 static int store_read_line(struct store *store, const git_tree *req,
 			   const char *dir, const char *name, char **out,
@@ -250,11 +278,20 @@ static int store_read_line(struct store *store, const git_tree *req,
 	size_t len;
 	int status;
 
+	size_t i, warned = store->warnings ? store->warnings->len : 0;
+
 	*out = NULL;
 	if (entry == NULL) {
 		store_warn_at(store, dir, name, "missing");
 		return 0;
 	}
+	if (git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB)
+		for (i = 0; i < store->nlines; i++)
+			if (git_oid_equal(&store->lines[i].id,
+					  git_tree_entry_id(entry)))
+				return (*out = strdup(store->lines[i].text))
+					       ? 0
+					       : err_set(err, "out of memory");
 	status = store_read_blob(store, entry, dir, STORE_LINE_MAX, out, &len,
 				 err);
 	if (status != 0)
@@ -276,6 +313,10 @@ static int store_read_line(struct store *store, const git_tree *req,
 		free(*out);
 		*out = NULL;
 	}
+	/* only what read cleanly: a warning is said for each request */
+	if (*out != NULL && git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB &&
+	    (store->warnings ? store->warnings->len : 0) == warned)
+		store_cache_line(store, git_tree_entry_id(entry), *out);
 	return 0;
 }
 
@@ -299,7 +340,44 @@ static int store_label_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* labels/<label>: symlinks whose target is exactly /labels/<label>. */
+static int store_copy_labels(struct request *out, char *const *labels,
+			     size_t count, struct err *err)
+{
+	size_t i;
+
+	if ((out->labels = calloc(count ? count : 1, sizeof(char *))) == NULL)
+		return err_set(err, "out of memory");
+	for (i = 0; i < count; i++) {
+		if ((out->labels[i] = strdup(labels[i])) == NULL)
+			return err_set(err, "out of memory");
+		out->nlabels++;
+	}
+	return 0;
+}
+
+static void store_cache_labels(struct store *store, const git_oid *id,
+			       const struct request *req)
+{
+	struct request copy = {0};
+	size_t i, j;
+
+	if (store_copy_labels(&copy, req->labels, req->nlabels, NULL) < 0) {
+		request_dispose(&copy);
+		return;		/* a cache, not a promise */
+	}
+	if (store->nlabel_sets < STORE_CACHE) {
+		i = store->nlabel_sets++;
+	} else {
+		i = store->next_label_set++ % STORE_CACHE;
+		for (j = 0; j < store->label_sets[i].count; j++)
+			free(store->label_sets[i].labels[j]);
+		free(store->label_sets[i].labels);
+	}
+	git_oid_cpy(&store->label_sets[i].id, id);
+	store->label_sets[i].labels = copy.labels;
+	store->label_sets[i].count = copy.nlabels;
+}
+
 /*
  * The id of the blob "/labels/<name>": a label symlink is right exactly
  * when its blob has this id, so no symlink blob is ever read.  Whether the
@@ -337,11 +415,19 @@ static int store_read_labels(struct store *store, const git_tree *req,
 			     const char *dir, struct request *out,
 			     struct err *err)
 {
+	const git_tree_entry *le = git_tree_entry_byname(req, "labels");
+	size_t i, n, warned = store->warnings ? store->warnings->len : 0;
 	git_tree *labels;
-	size_t i, n;
 	int error;
 	char path[256];
 
+	if (le != NULL && git_tree_entry_filemode(le) == GIT_FILEMODE_TREE)
+		for (i = 0; i < store->nlabel_sets; i++)
+			if (git_oid_equal(&store->label_sets[i].id,
+					  git_tree_entry_id(le)))
+				return store_copy_labels(
+					out, store->label_sets[i].labels,
+					store->label_sets[i].count, err);
 	labels = store_subtree(store, req, "labels", &error);
 	if (error)
 		return store_git_error(err, "cannot read labels");
@@ -399,6 +485,8 @@ static int store_read_labels(struct store *store, const git_tree *req,
 	}
 	git_tree_free(labels);
 	qsort(out->labels, out->nlabels, sizeof(char *), store_label_cmp);
+	if ((store->warnings ? store->warnings->len : 0) == warned)
+		store_cache_labels(store, git_tree_entry_id(le), out);
 	return 0;
 }
 

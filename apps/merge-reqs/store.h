@@ -21,6 +21,9 @@
  * wrote something is the user id in its path.  Anything else is skipped
  * and described by a line appended to warnings.
  */
+#define STORE_LABEL_IDS 16
+#define STORE_CACHE 8
+
 struct store {
 	git_repository *repo;
 	git_odb *odb;
@@ -38,9 +41,24 @@ struct store {
 		bool exists;
 	} label_ids[16];
 	size_t nlabel_ids;
+	/*
+	 * Most requests share their target blob and their labels tree
+	 * (same labels, same tree id): what was read cleanly once is kept.
+	 */
+	struct {
+		git_oid id;
+		char *text;
+	} lines[STORE_CACHE];
+	size_t nlines, next_line;
+	struct {
+		git_oid id;
+		char **labels;
+		size_t count;
+	} label_sets[STORE_CACHE];
+	size_t nlabel_sets, next_label_set;
 };
 
-#define STORE_LABEL_IDS 16
+
 
 /* Open the tree of commit (NULL: an empty store).  Returns 0 or -1. */
 int store_open(struct store *store, git_repository *repo,
