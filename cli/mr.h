@@ -27,6 +27,13 @@ struct mr_ctx {
 	struct buf warnings;	/* printed by mr_warnings_flush() */
 	char me[USERID_LEN + 1];	/* "" until mr_whoami() */
 	bool fresh;		/* fetched, and nothing pushed since */
+	/*
+	 * For a write that pushes more than the data branch (merge moves
+	 * its target): after a failed push, whether that other ref moved on
+	 * the remote too, so that mr_publish() rebuilds rather than gives
+	 * up.  1 moved, 0 not, -1 cannot tell.  NULL: only the data branch.
+	 */
+	int (*other_moved)(struct mr_ctx *ctx, void *data);
 };
 
 /* Open the repository around the current directory and read the local

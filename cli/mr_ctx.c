@@ -311,7 +311,9 @@ int mr_publish(struct mr_ctx *ctx, mr_build_fn build, void *data)
 			break;
 		}
 		if (ctx->has_data == had &&
-		    (!had || git_oid_equal(&ctx->data, &tip))) {
+		    (!had || git_oid_equal(&ctx->data, &tip)) &&
+		    (ctx->other_moved == NULL ||
+		     ctx->other_moved(ctx, data) != 1)) {
 			/* nobody raced us: this is the answer */
 			fputs(buf_cstr(&errout), stderr);
 			status = cli_fatal("the push was rejected; nothing "
@@ -325,8 +327,8 @@ int mr_publish(struct mr_ctx *ctx, mr_build_fn build, void *data)
 					   attempt);
 			break;
 		}
-		fprintf(stderr, "git mr: %s moved meanwhile; trying again\n",
-			STORE_DATA_REF);
+		fprintf(stderr, "git mr: the remote moved meanwhile; trying "
+				"again\n");
 	}
 	buf_dispose(&errout);
 	return status;

@@ -43,6 +43,7 @@ struct merge_args {
 	const struct revision *rev;
 	char *title;
 	git_oid merged;			/* what the target becomes */
+	git_oid target_tip;		/* the target as the build saw it */
 	bool already;			/* the target holds it already */
 };
 
@@ -199,6 +200,7 @@ static int merge_build(struct mr_ctx *ctx, struct store *store,
 
 	if ((status = merge_fetch_target(ctx, a, &target_tip)) != 0)
 		return status;
+	git_oid_cpy(&a->target_tip, &target_tip);
 	rc = store_read(store, &a->id, 0, &req, &err);
 	if (rc != 0)
 		return cli_fatal("%s", rc == GIT_ENOTFOUND
@@ -310,6 +312,17 @@ static unsigned long merge_seen_latest(const struct buf *seen,
 			best = k;
 	}
 	return best;
+}
+
+/* After a failed push: did someone move the target meanwhile? */
+static int merge_target_moved(struct mr_ctx *ctx, void *data)
+{
+	struct merge_args *a = data;
+	git_oid now;
+
+	if (merge_fetch_target(ctx, a, &now) != 0)
+		return -1;
+	return !git_oid_equal(&now, &a->target_tip);
 }
 
 /*
@@ -457,6 +470,7 @@ int cmd_mr_merge(int argc, char **argv)
 	       git_oid_tostr_s(&a.rev->commit));
 	mr_print_id(stdout, &a.id);
 	printf(" into refs/%s\n", a.shown);
+	ctx.other_moved = merge_target_moved;
 	if ((status = mr_signature(&a.sig)) != 0 ||
 	    (status = mr_publish(&ctx, merge_build, &a)) != 0)
 		goto done;

@@ -221,4 +221,36 @@ test_expect_success 'a request never fetched before is not merged without --rev'
 	test "$(on_server merge-reqs/$ALICE/7/labels/merged)" = /labels/merged
 '
 
+test_expect_success 'the target moving during the merge: the merge is rebuilt on it' '
+	test_when_finished stop_gpg_agent &&
+	test_when_finished "rm -f maint/.git/hooks/pre-push" &&
+	mr_create racing m.txt &&
+	# the maintainer'"'"'s first push waits for the owner to move main
+	cat >maint/.git/hooks/pre-push <<-EOF &&
+	#!/bin/sh
+	test -f "$SHARNESS_TRASH_DIRECTORY/moved" && exit 0
+	: >"$SHARNESS_TRASH_DIRECTORY/moved"
+	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_PREFIX
+	cd "$SHARNESS_TRASH_DIRECTORY/owner" &&
+	git fetch -q origin &&
+	git checkout -q -B meanwhile origin/main &&
+	echo meanwhile >meanwhile.txt &&
+	git add meanwhile.txt &&
+	git commit -q -m meanwhile &&
+	git -c user.signingkey=$OWNER push -q --signed origin HEAD:refs/heads/main
+	EOF
+	chmod +x maint/.git/hooks/pre-push &&
+	(
+		cd maint &&
+		git mr fetch 2>/dev/null &&
+		git mr merge Alice/8 >../merge.out 2>../merge.err
+	) &&
+	test -f moved &&
+	grep -x "git mr: the remote moved meanwhile; trying again" merge.err &&
+	merge=$(server_rev refs/heads/main) &&
+	git -C server.git cat-file -e $merge:meanwhile.txt &&
+	git -C server.git cat-file -e $merge:m.txt &&
+	test "$(on_server merge-reqs/$ALICE/8/labels/merged)" = /labels/merged
+'
+
 test_done

@@ -36,7 +36,7 @@ test_expect_success 'a push that lost the race is rebuilt on the new tip' '
 		git mr comment $ALICE/1 -m "Bob came second" >../bob.out 2>../bob.err
 	) &&
 	test -f raced &&
-	grep -x "git mr: refs/apps/merge-reqs/data moved meanwhile; trying again" bob.err &&
+	grep -x "git mr: the remote moved meanwhile; trying again" bob.err &&
 	on_server merge-reqs/$ALICE/1/comments/$ALICE/2 >alice2 &&
 	grep -x "Alice came first" alice2 &&
 	on_server merge-reqs/$ALICE/1/comments/$BOB/1 >bob1 &&
