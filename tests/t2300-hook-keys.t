@@ -463,4 +463,61 @@ test_expect_success '... its twin: once the owner removes the copy, Alice gets i
 	ref_is server.git refs/heads/users/$ALICE/b $(git -C client rev-parse alice)
 '
 
+
+# --- a signing subkey under a revoked primary key ----------------------
+# gpg reports a good signature by a subkey of a revoked primary key as
+# REVKEYSIG; the hook checks the signing key from the verify result
+# alone, so this is what keeps the subkey from identifying anyone.
+
+test_expect_success 'Gina signs with her subkey: accepted (the twin)' '
+	test_when_finished stop_gpg_agent &&
+	GINA=$(make_key "Gina <gina@example.com>") &&
+	echo $GINA >GINA.id &&
+	gpg --batch --quiet --passphrase "" --quick-add-key $GINA ed25519 \
+		sign never 2>/dev/null &&
+	gpg --with-colons --list-keys $GINA |
+		awk -F: "/^sub:/ { s = 1 } s && /^fpr:/ { print \$10; exit }" \
+		>GINA.sub &&
+	test -s GINA.sub &&
+	gpg --armor --export $GINA >gina.asc &&
+	register $GINA gina.asc &&
+	git -C client branch gina main &&
+	work gina "signed by the subkey" &&
+	(
+		cd client &&
+		push_ok "$(cat ../GINA.sub)!" origin gina:refs/heads/users/$GINA/work
+	) &&
+	ref_is server.git refs/heads/users/$GINA/work $(git -C client rev-parse gina)
+'
+
+test_expect_success 'once her primary key is revoked, her subkey identifies nobody' '
+	test_when_finished stop_gpg_agent &&
+	GINA=$(cat GINA.id) OWNER=$(cat OWNER.id) &&
+	sed "s/^:-----BEGIN/-----BEGIN/" \
+		"$GNUPGHOME/openpgp-revocs.d/$GINA.rev" >gina.rev &&
+	mkdir gina-home &&
+	chmod 700 gina-home &&
+	GNUPGHOME=$PWD/gina-home gpg --batch --quiet --import gina.asc &&
+	GNUPGHOME=$PWD/gina-home gpg --batch --quiet --import gina.rev &&
+	GNUPGHOME=$PWD/gina-home gpg --armor --export $GINA >gina-revoked.asc &&
+	GNUPGHOME=$PWD/gina-home gpgconf --kill all &&
+	(
+		cd policy &&
+		fresh_acl &&
+		cp ../gina-revoked.asc keys/$GINA.asc &&
+		git add keys &&
+		test_tick &&
+		git commit -q -m "Gina revoked her key" &&
+		push_ok "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	before=$(git -C client rev-parse gina) &&
+	work gina "after the revocation" &&
+	(
+		cd client &&
+		push_denied "$(cat ../GINA.sub)!" origin gina:refs/heads/users/$GINA/work
+	) &&
+	ref_is server.git refs/heads/users/$GINA/work $before &&
+	said "error: the push certificate'"'"'s signature does not verify under the key file of its key (a revoked or expired key identifies nobody: see '"'"'git acl keys list'"'"')"
+'
+
 test_done
