@@ -105,13 +105,24 @@ static git_tree *store_subtree(struct store *store, const git_tree *tree,
 	return sub;
 }
 
-static int store_id_cmp(const void *a, const void *b)
+/* n in decimal into out (at least 21 bytes), NUL-terminated. */
+static void store_decimal(char *out, unsigned long n)
+{
+	char digits[21];
+	size_t len = 0;
+
+	do
+		digits[len++] = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	while (len > 0)
+		*out++ = digits[--len];
+	*out = '\0';
+}
+
+static int store_n_cmp(const void *a, const void *b)
 {
 	const struct store_id *x = a, *y = b;
-	int c = strcmp(x->user, y->user);
 
-	if (c)
-		return c;
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
@@ -185,8 +196,20 @@ int store_list(struct store *store, const char *user, struct store_id **out,
 			return -1;
 		}
 	}
-	if (*count > 1)
-		qsort(*out, *count, sizeof(**out), store_id_cmp);
+	/*
+	 * User directories come in tree order, which for names of one
+	 * length is strcmp order: only each user's numbers need sorting
+	 * ("10" sorts before "9" in a tree).
+	 */
+	for (i = 0; i < *count;) {
+		size_t j = i + 1;
+
+		while (j < *count && strcmp((*out)[j].user, (*out)[i].user) == 0)
+			j++;
+		if (j - i > 1)
+			qsort(*out + i, j - i, sizeof(**out), store_n_cmp);
+		i = j;
+	}
 	return 0;
 }
 
@@ -410,6 +433,14 @@ static int store_label_id(struct store *store, const char *name,
 	return 0;
 }
 
+/* "<dir>/labels" into path[256], once: only warnings need it. */
+static const char *store_labels_dir(char path[256], const char *dir)
+{
+	if (path[0] == '\0')
+		snprintf(path, 256, "%s/labels", dir);
+	return path;
+}
+
 /* labels/<label>: symlinks whose target is exactly /labels/<label>. */
 static int store_read_labels(struct store *store, const git_tree *req,
 			     const char *dir, struct request *out,
@@ -442,7 +473,8 @@ static int store_read_labels(struct store *store, const git_tree *req,
 		git_tree_free(labels);
 		return err_set(err, "out of memory");
 	}
-	snprintf(path, sizeof(path), "%s/labels", dir);
+	/* the directory's path, for warnings only */
+	path[0] = '\0';
 	for (i = 0; i < n; i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(labels, i);
 		const char *name = git_tree_entry_name(e);
@@ -450,12 +482,12 @@ static int store_read_labels(struct store *store, const git_tree *req,
 		bool exists;
 
 		if (git_tree_entry_filemode(e) != GIT_FILEMODE_LINK) {
-			store_warn_at(store, path, name,
+			store_warn_at(store, store_labels_dir(path, dir), name,
 				      "not a symlink; ignored");
 			continue;
 		}
 		if (!store_label_name_valid(name)) {
-			store_warn_at(store, path, name,
+			store_warn_at(store, store_labels_dir(path, dir), name,
 				      "not a label name; ignored");
 			continue;
 		}
@@ -464,7 +496,7 @@ static int store_read_labels(struct store *store, const git_tree *req,
 			return store_git_error(err, "cannot hash a label");
 		}
 		if (!git_oid_equal(&want, git_tree_entry_id(e))) {
-			store_warn_at(store, path, name,
+			store_warn_at(store, store_labels_dir(path, dir), name,
 				      "does not point at its own /labels/ "
 				      "entry; ignored");
 			continue;
@@ -472,7 +504,7 @@ static int store_read_labels(struct store *store, const git_tree *req,
 		/* dangling: a label exists only by its description, which
 		 * maintainers write, so an author cannot invent one */
 		if (!exists) {
-			store_warn_at(store, path, name,
+			store_warn_at(store, store_labels_dir(path, dir), name,
 				      "no such label (labels/ has no "
 				      "description of it); ignored");
 			continue;
@@ -633,7 +665,7 @@ static git_tree *store_request_tree(struct store *store,
 			return NULL;
 		memcpy(store->user, id->user, USERID_LEN + 1);
 	}
-	snprintf(name, sizeof(name), "%lu", id->n);
+	store_decimal(name, id->n);
 	return store_subtree(store, store->user_tree, name, error);
 }
 
@@ -651,7 +683,11 @@ int store_read(struct store *store, const struct store_id *id,
 		return store_git_error(err, "cannot read merge-reqs/");
 	if (req == NULL)
 		return GIT_ENOTFOUND;
-	snprintf(dir, sizeof(dir), "merge-reqs/%s/%lu", id->user, id->n);
+	/* formatted for every request that list reads: no printf */
+	memcpy(dir, "merge-reqs/", 11);
+	memcpy(dir + 11, id->user, USERID_LEN);
+	dir[11 + USERID_LEN] = '/';
+	store_decimal(dir + 12 + USERID_LEN, id->n);
 	if (store_read_line(store, req, dir, "title", &out->title, err) < 0 ||
 	    store_read_line(store, req, dir, "target", &out->target, err) < 0 ||
 	    store_read_labels(store, req, dir, out, err) < 0 ||
