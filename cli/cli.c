@@ -1,6 +1,7 @@
 /* cli: one option table drives both option parsing and --help */
 #include "cli.h"
 
+#include <git2.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -173,4 +174,50 @@ int cli_beside_exe(char *out, size_t size, const char *rel)
 	if (n < 0 || (size_t)n >= size)
 		return -1;
 	return 0;
+}
+
+static void cli_main_usage(FILE *out, const char *program,
+			   const struct cli_subcommand *cmds, size_t n)
+{
+	size_t i;
+
+	fprintf(out, "usage: git %s <command> [<args>]\n\ncommands:\n",
+		program);
+	for (i = 0; i < n; i++)
+		fprintf(out, "    %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(out, "\n'git %s <command> -h' shows a command's options; "
+		     "'man git-%s' has the details.\n",
+		program, program);
+}
+
+int cli_main(const char *program, const struct cli_subcommand *cmds,
+	     size_t n, void (*setup)(void), int argc, char **argv)
+{
+	size_t i;
+	int status;
+
+	if (argc < 2) {
+		cli_main_usage(stderr, program, cmds, n);
+		return CLI_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		cli_main_usage(stdout, program, cmds, n);
+		return strcmp(argv[1], "-h") == 0 ? CLI_EXIT_USAGE
+						  : CLI_EXIT_OK;
+	}
+	for (i = 0; i < n; i++) {
+		if (strcmp(argv[1], cmds[i].name) != 0)
+			continue;
+		if (git_libgit2_init() < 0)
+			return cli_fatal("cannot initialize libgit2");
+		if (setup != NULL)
+			setup();
+		status = cmds[i].run(argc - 1, argv + 1);
+		git_libgit2_shutdown();
+		return status;
+	}
+	fprintf(stderr, "git %s: '%s' is not a git %s command\n", program,
+		argv[1], program);
+	cli_main_usage(stderr, program, cmds, n);
+	return CLI_EXIT_USAGE;
 }

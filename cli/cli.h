@@ -64,4 +64,20 @@ int cli_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int cli_beside_exe(char *out, size_t size, const char *rel);
 
+/* One subcommand of a git-style program: git <program> <name> ... */
+struct cli_subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+/*
+ * The main of git-acl and git-mr: usage on no command, -h (exit 129) and
+ * --help (exit 0), an unknown command named (exit 129); otherwise libgit2
+ * is initialized, configured by setup (may be NULL), and the subcommand
+ * runs with argv[0] its own name.  program is "acl" or "mr".
+ */
+int cli_main(const char *program, const struct cli_subcommand *cmds,
+	     size_t n, void (*setup)(void), int argc, char **argv);
+
 #endif
