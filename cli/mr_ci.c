@@ -65,6 +65,7 @@ struct ci_pending {
 	struct store_id id;
 	unsigned long k;
 	git_oid commit;
+	size_t turn;		/* its place among its author's revisions */
 };
 
 static volatile sig_atomic_t ci_stop;
@@ -243,6 +244,15 @@ static bool ci_is_latest(struct mr_ctx *ctx, const struct ci_pending *p)
 	return latest;
 }
 
+static int ci_turn_cmp(const void *a, const void *b)
+{
+	const struct ci_pending *x = a, *y = b;
+
+	if (x->turn != y->turn)
+		return x->turn < y->turn ? -1 : 1;
+	return ci_pending_cmp(a, b);
+}
+
 /* Every revision of an existing request without a result of ours. */
 static int ci_find(struct mr_ctx *ctx, struct ci_pending **out, size_t *count)
 {
@@ -308,8 +318,23 @@ static int ci_find(struct mr_ctx *ctx, struct ci_pending **out, size_t *count)
 		*count = 0;
 		return cli_fatal("cannot list the revision tags");
 	}
-	if (*count > 1)	/* *out is NULL when nothing waits */
+	if (*count > 1) {	/* *out is NULL when nothing waits */
+		size_t i;
+
 		qsort(*out, *count, sizeof(**out), ci_pending_cmp);
+		/*
+		 * Authors take turns: everyone's first untested revision,
+		 * then everyone's second, so that one author's pile of tags
+		 * does not hold everyone else's tests back.
+		 */
+		for (i = 0; i < *count; i++)
+			(*out)[i].turn =
+				i > 0 && strcmp((*out)[i].id.user,
+						(*out)[i - 1].id.user) == 0
+					? (*out)[i - 1].turn + 1
+					: 0;
+		qsort(*out, *count, sizeof(**out), ci_turn_cmp);
+	}
 	return 0;
 }
 

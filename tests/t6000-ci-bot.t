@@ -320,4 +320,27 @@ test_expect_success SANDBOX 'a revision cannot reach the bot'"'"'s keys, agent, 
 	! test -e ci/.git/hooks/post-checkout
 '
 
+test_expect_success 'authors take turns: one author'"'"'s pile of revisions does not go first' '
+	test_when_finished stop_gpg_agent &&
+	# the author whose id sorts first proposes two, the other one
+	if test "$(printf "%s\n%s\n" "$ALICE" "$BOB" | sort | head -n 1)" = "$ALICE"
+	then
+		first=alice second=bob second_id=$BOB
+	else
+		first=bob second=alice second_id=$ALICE
+	fi &&
+	for b in pile1 pile2
+	do
+		topic $first $b test.sh "exit 0" &&
+		(cd $first && git mr create -m $b >/dev/null) || return 1
+	done &&
+	topic $second single test.sh "exit 0" &&
+	(cd $second && git mr create -m single >/dev/null) &&
+	ci_run ci >turns.out 2>turns.err &&
+	grep "^testing revision" turns.out >tested &&
+	test "$(wc -l <tested)" -eq 3 &&
+	sed -n 2p tested >second &&
+	grep "of $(echo $second_id | cut -c1-16)/" second
+'
+
 test_done
