@@ -58,6 +58,7 @@ int names_load(struct names *names, git_repository *repo,
 {
 	git_commit *commit = NULL;
 	git_tree *root = NULL, *keys = NULL;
+	git_odb *odb = NULL;
 	const git_tree_entry *entry;
 	size_t i, n;
 	int status = -1;
@@ -75,7 +76,8 @@ int names_load(struct names *names, git_repository *repo,
 		status = 0;
 		goto done;
 	}
-	if (git_tree_lookup(&keys, repo, git_tree_entry_id(entry)) < 0) {
+	if (git_tree_lookup(&keys, repo, git_tree_entry_id(entry)) < 0 ||
+	    git_repository_odb(&odb, repo) < 0) {
 		err_set(err, "cannot read the policy's key files");
 		goto done;
 	}
@@ -87,9 +89,8 @@ int names_load(struct names *names, git_repository *repo,
 	for (i = 0; i < n; i++) {
 		const char *name;
 		struct names_key *key = &names->keys[names->count];
-		git_object_size_t size;
+		size_t size = 0;
 		git_object_t type;
-		git_odb *odb = NULL;
 		git_blob *blob = NULL;
 		int bad;
 
@@ -101,10 +102,8 @@ int names_load(struct names *names, git_repository *repo,
 		    git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB)
 			continue;
 		/* sizes first: a huge key file is never read (SPEC 2) */
-		bad = git_repository_odb(&odb, repo) < 0 ||
-		      git_odb_read_header((size_t *)&size, &type, odb,
+		bad = git_odb_read_header(&size, &type, odb,
 					  git_tree_entry_id(entry)) < 0;
-		git_odb_free(odb);
 		if (bad || size > KEYFILE_MAX)
 			continue;
 		if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry)) < 0)
@@ -122,6 +121,7 @@ int names_load(struct names *names, git_repository *repo,
 	}
 	status = 0;
 done:
+	git_odb_free(odb);
 	git_tree_free(keys);
 	git_tree_free(root);
 	git_commit_free(commit);
