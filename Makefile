@@ -16,7 +16,7 @@ DATADIR = $(PREFIX)/share/gitapps
 
 O ?= build
 CC ?= cc
-PKGS = libgit2 gpgme libpcre2-8 inih nettle
+PKGS = libgit2 gpgme libpcre2-8 inih nettle zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -28,8 +28,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(PKG_CFLAGS) $(SAN)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 
 # Every .c of the library directories is library code; programs (files
-# holding main) live in cli/ or are listed on their own.
-COMMON_SRC = $(wildcard common/*.c)
+# holding main) live in cli/ or are listed on their own.  HOOK_OBJ's
+# sources are linked into the hook alone, never into the library.
+COMMON_SRC = $(filter-out common/nogssapi.c,$(wildcard common/*.c))
 POLICY_SRC = $(wildcard policy/*.c)
 HOOKS_SRC = $(filter-out hooks/pre-receive.c,$(wildcard hooks/*.c))
 APPS_SRC = $(wildcard apps/*/*.c)
@@ -51,6 +52,28 @@ FUZZERS = $(patsubst tests/fuzz/%_fuzzer.c,%,$(wildcard tests/fuzz/*_fuzzer.c))
 REPLAY_BINS = $(FUZZERS:%=$(O)/tests/fuzz/replay-%)
 MANPAGES = $(patsubst docs/%.scd,$(O)/man/%,$(wildcard docs/*.scd))
 
+# The hook starts once per push, so it links every library but the C
+# library statically (git-acl, git-mr and the tests stay dynamic): Debian's
+# libgit2.so brings 14 more shared libraries (ssh, TLS, Kerberos), and the
+# dynamic linker's work was half of a 7.8 ms start (docs/performance.md).
+# HOOK_LIBS is PKGS and what they need, in link order: keep them in step.
+# The Debian archives link as they are; two things need help:
+#  - common/notls.c is compiled a second time as __wrap_ of mbedTLS's
+#    mbedtls_x509_crt_parse_file and --wrap points libgit2's calls at it
+#    (its own name would clash with libmbedx509.a's definition): still no
+#    CA bundle, and TLS through libgit2 still trusts no server;
+#  - Kerberos has no static library: common/nogssapi.c stands in for
+#    GSSAPI and refuses everything (Negotiate authentication fails).
+# A libgit2, mbedTLS, libssh2 or OpenSSL security update reaches the hook
+# only when it is rebuilt.  -z pack-relative-relocs needs glibc 2.36.
+NOTLS_WRAP = -Dmbedtls_x509_crt_parse_file=__wrap_mbedtls_x509_crt_parse_file
+HOOK_OBJ = $(O)/common/notls-wrap.o $(O)/common/nogssapi.o
+HOOK_LDFLAGS = -Wl,--wrap=mbedtls_x509_crt_parse_file \
+	-Wl,-z,pack-relative-relocs
+HOOK_LIBS = -Wl,-Bstatic -lgit2 -lmbedtls -lmbedx509 -lmbedcrypto \
+	-lhttp_parser -lssh2 -lcrypto -lz -lgpgme -lassuan -lgpg-error \
+	-lpcre2-8 -linih -lnettle -Wl,-Bdynamic
+
 all: $(PROGRAMS) $(HOOK) $(APP_DATA) $(MANPAGES)
 
 $(O)/share/gitapps/%/.stamp: $(wildcard apps/*/policy/*/*)
@@ -62,6 +85,10 @@ $(O)/share/gitapps/%/.stamp: $(wildcard apps/*/policy/*/*)
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/common/notls-wrap.o: common/notls.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(NOTLS_WRAP) -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -76,9 +103,9 @@ $(O)/bin/git-mr: $(CLI_MR_SRC:%.c=$(O)/%.o) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(HOOK): $(O)/hooks/pre-receive.o $(LIB)
+$(HOOK): $(O)/hooks/pre-receive.o $(HOOK_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(HOOK_LDFLAGS) -o $@ $^ $(HOOK_LIBS)
 
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)

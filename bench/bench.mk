@@ -10,8 +10,14 @@
 
 BENCH_STAGES = $(O)/bench/stages
 
-$(BENCH_STAGES): $(O)/bench/stages.o $(LIB)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# Linked as the hook is (Makefile, HOOK_LIBS).  stages.c defines
+# mbedtls_x509_crt_parse_file itself, so it is compiled under the __wrap_
+# name that the hook's --wrap calls (its own would clash with mbedTLS's).
+$(BENCH_STAGES): $(O)/bench/stages.o $(O)/common/nogssapi.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) $(HOOK_LDFLAGS) -o $@ $^ $(HOOK_LIBS)
+
+$(O)/bench/stages.o: ALL_CFLAGS += $(NOTLS_WRAP)
+$(O)/bench/stages.o: bench/bench.mk
 
 bench: all $(BENCH_STAGES)
 	perl bench/run --build $(O)
