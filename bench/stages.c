@@ -27,6 +27,7 @@
 #include "../hooks/gpghome.h"
 #include "../hooks/judge.h"
 #include "../hooks/keyring.h"
+#include "../hooks/packodb.h"
 #include "../hooks/policyref.h"
 #include "../hooks/settings.h"
 #include "../policy/policy.h"
@@ -135,6 +136,7 @@ int main(int argc, char **argv)
 	git_libgit2_init();
 	if (git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV,
 				    NULL) < 0 ||
+	    packodb_install(repo, &err) < 0 ||
 	    settings_read(&settings, repo, true, &err) < 0) {
 		status = stages_fail("open", &err);
 		goto done;

@@ -8,6 +8,7 @@
 #include "../common/quote.h"
 #include "../policy/userid.h"
 #include "keyfile.h"
+#include "packodb.h"
 #include "policyref.h"
 #include "refop.h"
 #include "treediff.h"
@@ -67,6 +68,9 @@ int judge_new(struct judge **out, git_repository *repo,
 	    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
 			     (size_t)0) < 0)
 		return judge_git_error(err, "cannot set up libgit2");
+	/* packed objects through one zlib stream and a cache of bases */
+	if (packodb_install(repo, err) < 0)
+		return -1;
 	if ((judge = calloc(1, sizeof(*judge))) == NULL)
 		return err_set(err, "out of memory");
 	judge->repo = repo;

@@ -25,6 +25,7 @@
 #include "judge.h"
 #include "keyfile.h"
 #include "keyring.h"
+#include "packodb.h"
 #include "policyref.h"
 #include "settings.h"
 #include "treediff.h"
@@ -165,6 +166,8 @@ static int hook_open(struct hook *hook, struct err *err)
 		hook_git_error(err, "cannot open the repository");
 		goto done;
 	}
+	if (packodb_install(hook->repo, err) < 0)
+		goto done;
 	common = git_repository_commondir(hook->repo);
 	n = snprintf(hook->dir, sizeof(hook->dir), "%sgitapps", common);
 	if (n < 0 || (size_t)n >= sizeof(hook->dir)) {
