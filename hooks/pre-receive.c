@@ -7,6 +7,7 @@
 #include <gpgme.h>
 #include <dirent.h>
 #include <nettle/sha2.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -743,9 +744,51 @@ static void hook_print_error(const struct err *err)
 	buf_dispose(&line);
 }
 
+/*
+ * gpgme runs `gpg --version` before its first context, a third of a
+ * signed push's hook (docs/performance.md), and has no way to be told the
+ * version instead.  It keeps the answer for the process, so asking in a
+ * thread of its own at the start lets that run beside opening the
+ * repository and loading the policy.  The probe only fills gpgme's engine
+ * list (under gpgme's lock: a context made meanwhile waits for it); it is
+ * joined before identification, the first code that changes the
+ * environment (GNUPGHOME), which the probe's fork reads.  Failures are
+ * gpgme's to report, later, as without the thread.
+ */
+struct hook_probe {
+	pthread_t thread;
+	bool running;
+};
+
+static void *hook_probe_run(void *unused)
+{
+	gpgme_engine_info_t info;
+
+	(void)unused;
+	gpgme_get_engine_info(&info);
+	return NULL;
+}
+
+static void hook_probe_start(struct hook_probe *probe)
+{
+	gpgme_check_version(NULL);
+	/* no certificate, no gpg: the push is refused before identity */
+	probe->running = getenv("GIT_PUSH_CERT") != NULL &&
+			 pthread_create(&probe->thread, NULL, hook_probe_run,
+					NULL) == 0;
+}
+
+static void hook_probe_wait(struct hook_probe *probe)
+{
+	if (probe->running)
+		pthread_join(probe->thread, NULL);
+	probe->running = false;
+}
+
 int main(void)
 {
 	struct hook hook;
+	struct hook_probe probe;
 	struct err err = {""};
 	int status = 1;	/* reject unless proven otherwise */
 
@@ -756,8 +799,10 @@ int main(void)
 	 * a push); gpg is then found on the server's PATH, as gpgconf was.
 	 */
 	gpgme_set_global_flag("disable-gpgconf", "1");
+	hook_probe_start(&probe);
 	if (git_libgit2_init() < 0) {
 		fputs("error: cannot initialize libgit2\n", stderr);
+		hook_probe_wait(&probe);
 		return 1;
 	}
 	if (hook_open(&hook, &err) < 0) {
@@ -771,8 +816,12 @@ int main(void)
 		snprintf(dir, sizeof(dir), "%s/accepted-certs", hook.dir);
 		hook_expire_records(dir, hook.settings.nonce_slop);
 	}
-	if (hook_load_policy(&hook, &err) < 0 ||
-	    hook_identify(&hook, &err) < 0) {
+	if (hook_load_policy(&hook, &err) < 0) {
+		hook_print_error(&err);
+		goto done;
+	}
+	hook_probe_wait(&probe);
+	if (hook_identify(&hook, &err) < 0) {
 		hook_print_error(&err);
 		goto done;
 	}
@@ -793,6 +842,7 @@ int main(void)
 	}
 	status = 0;
 done:
+	hook_probe_wait(&probe);
 	hook_dispose(&hook);
 	git_libgit2_shutdown();
 	return status;
