@@ -25,7 +25,8 @@
  * blobs as deltas.  a.git has it repacked with OFS_DELTA entries; b.git
  * has the same objects in one pack of REF_DELTA entries (pack-objects
  * without --delta-base-offset); c.git borrows a.git's objects through
- * objects/info/alternates.
+ * objects/info/alternates; d.git holds 40,000 blobs in the one pack
+ * fast-import wrote, for lookups in an index with large fan-out buckets.
  */
 static const char make_repos[] =
 	"set -e\n"
@@ -48,7 +49,10 @@ static const char make_repos[] =
 	"  git -C a.git pack-objects -q --window=10 --depth=50 \"$1/b.git/objects/pack/pack\" >/dev/null\n"
 	"git -C b.git update-ref refs/heads/main $(git -C a.git rev-parse main)\n"
 	"git init -q --bare c.git\n"
-	"echo \"$1/a.git/objects\" > c.git/objects/info/alternates\n";
+	"echo \"$1/a.git/objects\" > c.git/objects/info/alternates\n"
+	"git init -q --bare d.git\n"
+	"seq 40000 | awk '{ printf \"blob\\ndata %d\\n%s\\n\", length($0), $0 }' |\n"
+	"  git -C d.git fast-import --quiet\n";
 
 struct fixture {
 	char dir[32];
@@ -297,6 +301,46 @@ static void packodb__corrupt_data_is_passed_on(void **state)
 	free(ids.ids);
 }
 
+/*
+ * In buckets of ~160 ids the lookup guesses and gallops: every id of the
+ * pack is found at the offset its index gives, and ids next to them are
+ * found only when they exist.
+ */
+static void pack__lookups_in_large_buckets(void **state)
+{
+	struct fixture *f = *state;
+	git_repository *repo = open_repo(f, "d.git");
+	struct pack *pack = only_pack(f, "d.git");
+	git_oidarray ids = {0};
+	git_odb *odb;
+	size_t i, absent = 0;
+
+	assert_int_equal(git_repository_odb(&odb, repo), 0);
+	assert_int_equal(git_odb_foreach(odb, collect_id, &ids), 0);
+	assert_int_equal(ids.count, 40000);
+	for (i = 0; i < ids.count; i++) {
+		struct pack_entry e;
+		struct err err;
+		git_oid near;
+		uint64_t off;
+
+		assert_true(pack_find(pack, ids.ids[i].id, &off));
+		assert_int_equal(pack_entry_at(&e, pack, off, &err), 0);
+		assert_int_equal(e.type, PACK_BLOB);
+		git_oid_cpy(&near, &ids.ids[i]);
+		near.id[PACK_ID_LEN - 1] ^= 1;
+		if (!git_odb_exists(odb, &near)) {
+			assert_false(pack_find(pack, near.id, &off));
+			absent++;
+		}
+	}
+	assert_true(absent > 39000);
+	pack_free(pack);
+	free(ids.ids);
+	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
 static void delta_expect(const char *base, const unsigned char *delta,
 			 size_t delta_len, const char *want)
 {
@@ -356,6 +400,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pack__delta_instructions),
+		cmocka_unit_test(pack__lookups_in_large_buckets),
 		cmocka_unit_test(packodb__ofs_deltas_read_as_libgit2_reads_them),
 		cmocka_unit_test(packodb__ref_deltas_read_as_libgit2_reads_them),
 		cmocka_unit_test(packodb__alternates_are_read),
