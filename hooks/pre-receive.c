@@ -18,6 +18,7 @@
 
 #include "../common/buf.h"
 #include "../common/err.h"
+#include "../common/leave.h"
 #include "../common/notls.h"
 #include "../common/quote.h"
 #include "../policy/policy.h"
@@ -843,7 +844,9 @@ int main(void)
 	status = 0;
 done:
 	hook_probe_wait(&probe);
-	hook_dispose(&hook);
-	git_libgit2_shutdown();
+	if (LEAVE_FREES) {
+		hook_dispose(&hook);
+		git_libgit2_shutdown();
+	}
 	return status;
 }
