@@ -27,6 +27,7 @@ struct match_pattern {
 	size_t len;
 	bool has_user_id;
 	pcre2_code *code;	/* the pattern itself, or for cached_user */
+	bool jitted;		/* code has been through pcre2_jit_compile */
 	char *cached_user;	/* NULL unless has_user_id and compiled */
 };
 
@@ -181,10 +182,23 @@ static pcre2_code *match_compile_raw(const char *text, size_t len, int *code,
 	re = pcre2_compile((PCRE2_SPTR)text, len, MATCH_COMPILE_FLAGS, code,
 			   &where, NULL);
 	*offset = (size_t)where;
-	/* Best effort: without JIT the interpreter gives the same answers. */
-	if (re != NULL)
-		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
+}
+
+/*
+ * JIT-compile code the first time it is matched, not when the policy is
+ * loaded: a small push uses few of the policy's patterns, and compiling
+ * all of them was a third of loading it.  Every match still runs the
+ * JIT's code.  Best effort: without it the interpreter gives the same
+ * answers.
+ */
+static pcre2_code *match_jit(struct match_pattern *pattern)
+{
+	if (!pattern->jitted) {
+		pcre2_jit_compile(pattern->code, PCRE2_JIT_COMPLETE);
+		pattern->jitted = true;
+	}
+	return pattern->code;
 }
 
 static int match_bad_regex(struct err *err, int code, size_t offset)
@@ -323,7 +337,7 @@ static int match_code_for(pcre2_code **out, struct match_pattern *pattern,
 	char *copy = NULL;
 
 	if (!pattern->has_user_id) {
-		*out = pattern->code;
+		*out = match_jit(pattern);
 		return 0;
 	}
 	if (user == NULL)
@@ -331,7 +345,7 @@ static int match_code_for(pcre2_code **out, struct match_pattern *pattern,
 			       pattern->text);
 	if (pattern->cached_user != NULL &&
 	    strcmp(pattern->cached_user, user) == 0) {
-		*out = pattern->code;
+		*out = match_jit(pattern);
 		return 0;
 	}
 	if ((copy = strdup(user)) == NULL)
@@ -344,8 +358,9 @@ static int match_code_for(pcre2_code **out, struct match_pattern *pattern,
 	pcre2_code_free(pattern->code);
 	free(pattern->cached_user);
 	pattern->code = code;
+	pattern->jitted = false;
 	pattern->cached_user = copy;
-	*out = code;
+	*out = match_jit(pattern);
 	return 0;
 }
 
