@@ -29,13 +29,14 @@
 #define PACKODB_BUCKETS_MIN 1024u
 
 /* An object unpacked from a pack, kept by (pack, offset). */
-struct packodb_node {
-	struct packodb_node *hnext;	/* in its bucket */
-	struct packodb_node *newer, *older;	/* the LRU list */
+struct packodb_object {
+	struct packodb_object *hnext;	/* in its bucket */
+	struct packodb_object *newer, *older;	/* the LRU list */
 	size_t pack;
 	uint64_t offset;
 	enum pack_type type;
 	bool cached;
+	unsigned pins;			/* held by packodb_lookup() callers */
 	size_t len;
 	unsigned char data[];		/* len + 1 bytes, NUL-terminated */
 };
@@ -54,12 +55,12 @@ struct packodb {
 	size_t last;			/* where the last object was found */
 	z_stream z;
 	bool z_ready;
-	struct packodb_node **buckets;
+	struct packodb_object **buckets;
 	size_t nbuckets;		/* a power of 2 */
 	unsigned bucket_bits;
 	size_t ncached;
-	size_t cached_bytes;
-	struct packodb_node *newest, *oldest;
+	size_t cached_bytes, cache_max;
+	struct packodb_object *newest, *oldest;
 	uint64_t seed;
 	struct packodb_link *chain;
 	size_t chain_alloc;
@@ -78,7 +79,7 @@ static size_t packodb_bucket(const struct packodb *db, size_t pack,
 	return (size_t)(h >> (64 - db->bucket_bits));
 }
 
-static void packodb_unlink_lru(struct packodb *db, struct packodb_node *n)
+static void packodb_unlink_lru(struct packodb *db, struct packodb_object *n)
 {
 	if (n->newer != NULL)
 		n->newer->older = n->older;
@@ -91,7 +92,7 @@ static void packodb_unlink_lru(struct packodb *db, struct packodb_node *n)
 	n->newer = n->older = NULL;
 }
 
-static void packodb_push_lru(struct packodb *db, struct packodb_node *n)
+static void packodb_push_lru(struct packodb *db, struct packodb_object *n)
 {
 	n->older = db->newest;
 	n->newer = NULL;
@@ -102,24 +103,26 @@ static void packodb_push_lru(struct packodb *db, struct packodb_node *n)
 		db->oldest = n;
 }
 
-static struct packodb_node *packodb_cache_get(struct packodb *db, size_t pack,
+static struct packodb_object *packodb_cache_get(struct packodb *db, size_t pack,
 					      uint64_t offset)
 {
-	struct packodb_node *n;
+	struct packodb_object *n;
 
 	for (n = db->buckets[packodb_bucket(db, pack, offset)]; n != NULL;
 	     n = n->hnext)
 		if (n->pack == pack && n->offset == offset) {
-			packodb_unlink_lru(db, n);
-			packodb_push_lru(db, n);
+			if (n->pins == 0) {
+				packodb_unlink_lru(db, n);
+				packodb_push_lru(db, n);
+			}
 			return n;
 		}
 	return NULL;
 }
 
-static void packodb_cache_drop(struct packodb *db, struct packodb_node *n)
+static void packodb_cache_drop(struct packodb *db, struct packodb_object *n)
 {
-	struct packodb_node **p = &db->buckets[packodb_bucket(db, n->pack,
+	struct packodb_object **p = &db->buckets[packodb_bucket(db, n->pack,
 							       n->offset)];
 
 	while (*p != n)
@@ -134,7 +137,7 @@ static void packodb_cache_drop(struct packodb *db, struct packodb_node *n)
 static void packodb_grow(struct packodb *db)
 {
 	size_t n = db->nbuckets * 2, i;
-	struct packodb_node **old = db->buckets, *node, *next;
+	struct packodb_object **old = db->buckets, *node, *next;
 
 	if ((db->buckets = calloc(n, sizeof(*db->buckets))) == NULL) {
 		db->buckets = old;	/* longer chains; still correct */
@@ -155,16 +158,18 @@ static void packodb_grow(struct packodb *db)
 
 /*
  * Keep n, making room by dropping the least recently used.  A node too
- * large for the cache stays the caller's (n->cached is false).
+ * large for the cache stays the caller's (n->cached is false).  Pinned
+ * nodes are out of the LRU list, so never dropped; they still count, so
+ * that what callers hold leaves less room for the rest.
  */
-static void packodb_cache_put(struct packodb *db, struct packodb_node *n)
+static void packodb_cache_put(struct packodb *db, struct packodb_object *n)
 {
 	size_t b;
 
-	if (n->len > PACKODB_CACHE_MAX / 4)
+	if (n->len > db->cache_max / 4)
 		return;
 	while (db->oldest != NULL &&
-	       db->cached_bytes + n->len > PACKODB_CACHE_MAX)
+	       db->cached_bytes + n->len > db->cache_max)
 		packodb_cache_drop(db, db->oldest);
 	if (db->ncached >= db->nbuckets)
 		packodb_grow(db);
@@ -177,10 +182,10 @@ static void packodb_cache_put(struct packodb *db, struct packodb_node *n)
 	db->cached_bytes += n->len;
 }
 
-static struct packodb_node *packodb_node_new(size_t pack, uint64_t offset,
+static struct packodb_object *packodb_node_new(size_t pack, uint64_t offset,
 					     enum pack_type type, uint64_t len)
 {
-	struct packodb_node *n;
+	struct packodb_object *n;
 
 	if (len > PACKODB_OBJECT_MAX ||
 	    (n = malloc(sizeof(*n) + (size_t)len + 1)) == NULL)
@@ -254,9 +259,10 @@ static int packodb_inflate_delta(struct packodb *db,
 			    db->delta, err);
 }
 
-static void packodb_release(struct packodb_node *n)
+/* Done with a node packodb_unpack() gave: free it unless kept. */
+static void packodb_release(struct packodb_object *n)
 {
-	if (n != NULL && !n->cached)
+	if (n != NULL && !n->cached && n->pins == 0)
 		free(n);
 }
 
@@ -267,10 +273,10 @@ static void packodb_release(struct packodb_node *n)
  * is usually a delta against one just made.  The result is the cache's
  * (or, if too large for it, the caller's: packodb_release()).
  */
-static int packodb_unpack(struct packodb_node **out, struct packodb *db,
+static int packodb_unpack(struct packodb_object **out, struct packodb *db,
 			  size_t pack, uint64_t offset, struct err *err)
 {
-	struct packodb_node *base = NULL, *next;
+	struct packodb_object *base = NULL, *next;
 	struct packodb_link *link;
 	size_t depth = 0;
 	uint64_t len;
@@ -358,7 +364,7 @@ static int packodb_read(void **out, size_t *len, git_object_t *type,
 			git_odb_backend *backend, const git_oid *id)
 {
 	struct packodb *db = (struct packodb *)backend;
-	struct packodb_node *node = NULL;
+	struct packodb_object *node = NULL;
 	struct err why;
 	uint64_t offset;
 	size_t pack;
@@ -392,7 +398,7 @@ static int packodb_read_header(size_t *len, git_object_t *type,
 			       git_odb_backend *backend, const git_oid *id)
 {
 	struct packodb *db = (struct packodb *)backend;
-	struct packodb_node *node = NULL;
+	struct packodb_object *node = NULL;
 	struct pack_entry entry;
 	struct err why;
 	uint64_t offset;
@@ -431,8 +437,14 @@ static void packodb_free(git_odb_backend *backend)
 
 	if (db == NULL)
 		return;
-	while (db->oldest != NULL)
-		packodb_cache_drop(db, db->oldest);
+	/* pinned nodes are out of the LRU list: free by bucket */
+	for (i = 0; i < db->nbuckets && db->buckets != NULL; i++)
+		while (db->buckets[i] != NULL) {
+			struct packodb_object *n = db->buckets[i];
+
+			db->buckets[i] = n->hnext;
+			free(n);
+		}
 	for (i = 0; i < db->npacks; i++)
 		pack_free(db->packs[i]);
 	free(db->packs);
@@ -629,6 +641,7 @@ static int packodb_new(struct packodb **out, git_repository *repo,
 		free(db);
 		return err_set(err, "cannot set up an object backend");
 	}
+	db->cache_max = PACKODB_CACHE_MAX;
 	db->parent.read = packodb_read;
 	db->parent.read_header = packodb_read_header;
 	db->parent.free = packodb_free;
@@ -664,18 +677,6 @@ done:
 	return error;
 }
 
-static bool packodb_installed(git_odb *odb)
-{
-	git_odb_backend *backend;
-	size_t i;
-
-	for (i = 0; i < git_odb_num_backends(odb); i++)
-		if (git_odb_get_backend(&backend, odb, i) == 0 &&
-		    backend->read == packodb_read)
-			return true;
-	return false;
-}
-
 int packodb_install(git_repository *repo, struct err *err)
 {
 	struct packodb *db = NULL;
@@ -686,7 +687,7 @@ int packodb_install(git_repository *repo, struct err *err)
 		err_set(err, "cannot open the object database");
 		goto done;
 	}
-	if (packodb_installed(odb)) {
+	if (packodb_of(odb) != NULL) {
 		error = 0;
 		goto done;
 	}
@@ -705,20 +706,83 @@ done:
 
 int packodb_stats(struct packodb_stats *out, git_repository *repo)
 {
-	git_odb_backend *backend;
+	struct packodb *db;
 	git_odb *odb = NULL;
-	size_t i;
-	int found = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (git_repository_odb(&odb, repo) < 0)
 		return 0;
-	for (i = 0; i < git_odb_num_backends(odb) && !found; i++)
-		if (git_odb_get_backend(&backend, odb, i) == 0 &&
-		    backend->read == packodb_read) {
-			*out = ((struct packodb *)backend)->stats;
-			found = 1;
-		}
+	db = packodb_of(odb);
+	if (db != NULL)
+		*out = db->stats;
 	git_odb_free(odb);
-	return found;
+	return db != NULL;
+}
+
+struct packodb *packodb_of(git_odb *odb)
+{
+	git_odb_backend *backend;
+	size_t i;
+
+	for (i = 0; i < git_odb_num_backends(odb); i++)
+		if (git_odb_get_backend(&backend, odb, i) == 0 &&
+		    backend->read == packodb_read)
+			return (struct packodb *)backend;
+	return NULL;
+}
+
+int packodb_lookup(struct packodb_object **out, struct packodb *db,
+		   const git_oid *id)
+{
+	struct packodb_object *node = NULL;
+	struct err why;
+	uint64_t offset;
+	size_t pack;
+
+	*out = NULL;
+	if (!packodb_find(db, id->id, &pack, &offset))
+		return GIT_ENOTFOUND;
+	db->last = pack;
+	if (packodb_unpack(&node, db, pack, offset, &why) < 0 ||
+	    packodb_git_type(node->type) == GIT_OBJECT_INVALID) {
+		packodb_release(node);
+		db->stats.passed++;
+		return GIT_PASSTHROUGH;
+	}
+	/* pinned: out of the LRU list until the last release */
+	if (node->pins++ == 0 && node->cached)
+		packodb_unlink_lru(db, node);
+	db->stats.read++;
+	*out = node;
+	return 0;
+}
+
+const void *packodb_object_data(const struct packodb_object *obj)
+{
+	return obj->data;
+}
+
+size_t packodb_object_size(const struct packodb_object *obj)
+{
+	return obj->len;
+}
+
+git_object_t packodb_object_type(const struct packodb_object *obj)
+{
+	return packodb_git_type(obj->type);
+}
+
+void packodb_object_release(struct packodb *db, struct packodb_object *obj)
+{
+	if (obj == NULL || --obj->pins > 0)
+		return;
+	if (obj->cached)
+		packodb_push_lru(db, obj);
+	else
+		free(obj);
+}
+
+void packodb_set_cache_max(struct packodb *db, size_t bytes)
+{
+	db->cache_max = bytes;
 }

@@ -28,6 +28,35 @@
 /* Put the backend in front of repo's object database, once. */
 int packodb_install(git_repository *repo, struct err *err);
 
+/*
+ * Reading without libgit2's copy.  libgit2 copies each object the backend
+ * gives it into a buffer of its own and wraps it; a caller that reads
+ * many objects (treediff: every tree of a push) can take them from the
+ * cache instead.  These calls are for one thread at a time: libgit2 calls
+ * the backend under its odb lock, these do not take it.
+ */
+struct packodb;
+struct packodb_object;
+
+/* The backend installed on odb, or NULL. */
+struct packodb *packodb_of(git_odb *odb);
+
+/*
+ * The object id, held for the caller until packodb_object_release(): 0,
+ * or GIT_ENOTFOUND / GIT_PASSTHROUGH when it is not this backend's to
+ * give (read it through libgit2 then, which decides as it would alone).
+ * A held object stays in memory and counts against the cache.
+ */
+int packodb_lookup(struct packodb_object **out, struct packodb *db,
+		   const git_oid *id);
+const void *packodb_object_data(const struct packodb_object *obj);
+size_t packodb_object_size(const struct packodb_object *obj);
+git_object_t packodb_object_type(const struct packodb_object *obj);
+void packodb_object_release(struct packodb *db, struct packodb_object *obj);
+
+/* The cache's size in bytes (96 MiB): tests make it small. */
+void packodb_set_cache_max(struct packodb *db, size_t bytes);
+
 /* Counts, for tests: objects this backend read, and passed on. */
 struct packodb_stats {
 	size_t packs;

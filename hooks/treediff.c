@@ -1,5 +1,6 @@
 /* treediff: pruned compare of a new tree with its bases' trees (SPEC 4) */
 #include "treediff.h"
+#include "packodb.h"
 #include "treename.h"
 
 #include <stdbool.h>
@@ -52,7 +53,11 @@ struct treediff_entry {
 
 struct treediff_tree {
 	git_oid id;
-	git_odb_object *obj;		/* owns the bytes entries point into */
+	/* one of them owns the bytes entries point into */
+	struct packodb_object *held;	/* from the pack cache, or */
+	git_odb_object *obj;		/* read through libgit2 */
+	const char *data;
+	size_t size;
 	struct treediff_entry *entries;	/* in bytewise name order */
 	size_t count;
 };
@@ -71,6 +76,7 @@ struct treediff_frame {
 
 struct treediff {
 	git_odb *odb;			/* borrowed */
+	struct packodb *packs;		/* odb's pack reader, or NULL */
 	size_t max_entries;
 	bool has_deadline;
 	struct timespec deadline;
@@ -104,10 +110,13 @@ struct treediff_walk {
 	struct err *err;
 };
 
-static void treediff_tree_free(struct treediff_tree *tree)
+static void treediff_tree_free(struct treediff *td,
+			       struct treediff_tree *tree)
 {
 	if (tree == NULL)
 		return;
+	if (tree->held != NULL)
+		packodb_object_release(td->packs, tree->held);
 	git_odb_object_free(tree->obj);
 	free(tree->entries);
 	free(tree);
@@ -120,7 +129,7 @@ void treediff_free(struct treediff *td)
 	if (td == NULL)
 		return;
 	for (i = 0; i < td->nslots; i++)
-		treediff_tree_free(td->slots[i]);
+		treediff_tree_free(td, td->slots[i]);
 	free(td->slots);
 	free(td->frames);
 	free(td->sides);
@@ -161,6 +170,7 @@ int treediff_new(struct treediff **out, git_odb *odb,
 	while ((1u << td->slot_bits) < TREEDIFF_SLOTS_MIN)
 		td->slot_bits++;
 	td->odb = odb;
+	td->packs = packodb_of(odb);
 	td->max_entries = TREEDIFF_MAX_ENTRIES_DEFAULT;
 	if (opts != NULL && opts->max_entries != 0)
 		td->max_entries = opts->max_entries;
@@ -364,8 +374,8 @@ static int treediff_name_sort(struct treediff_entry *entries, size_t n)
  */
 static int treediff_parse(struct treediff_tree *tree, struct err *err)
 {
-	const char *p = git_odb_object_data(tree->obj);
-	const char *start = p, *end = p + git_odb_object_size(tree->obj);
+	const char *p = tree->data;
+	const char *start = p, *end = p + tree->size;
 	struct treediff_entry *entries = NULL, *e;
 	size_t n = 0, alloc = 0, i;
 	bool name_order = true;
@@ -507,11 +517,35 @@ static int treediff_git_error(struct err *err, const char *what,
 		       e && e->message ? e->message : "unknown error");
 }
 
+/*
+ * The object's bytes, from the pack reader's cache when it has them (no
+ * copy), else through libgit2.  A missing tree is an error, never an
+ * empty directory.
+ */
+static int treediff_read(struct treediff *td, struct treediff_tree *tree,
+			 git_object_t *type, struct err *err)
+{
+	if (td->packs != NULL &&
+	    packodb_lookup(&tree->held, td->packs, &tree->id) == 0) {
+		tree->data = packodb_object_data(tree->held);
+		tree->size = packodb_object_size(tree->held);
+		*type = packodb_object_type(tree->held);
+		return 0;
+	}
+	if (git_odb_read(&tree->obj, td->odb, &tree->id) < 0)
+		return treediff_git_error(err, "cannot read tree", &tree->id);
+	tree->data = git_odb_object_data(tree->obj);
+	tree->size = git_odb_object_size(tree->obj);
+	*type = git_odb_object_type(tree->obj);
+	return 0;
+}
+
 /* The parsed tree of that id, from the cache or read now and kept. */
 static int treediff_get(const struct treediff_tree **out, struct treediff *td,
 			const unsigned char *id, struct err *err)
 {
 	struct treediff_tree *tree = NULL, **slot;
+	git_object_t type = GIT_OBJECT_INVALID;
 	char hex[GIT_OID_HEXSZ + 1];
 	int error = -1;
 
@@ -526,13 +560,10 @@ static int treediff_get(const struct treediff_tree **out, struct treediff *td,
 		goto done;
 	}
 	git_oid_fromraw(&tree->id, id);
-	/* a missing tree is an error, never an empty directory */
-	if (git_odb_read(&tree->obj, td->odb, &tree->id) < 0) {
-		treediff_git_error(err, "cannot read tree", &tree->id);
+	if (treediff_read(td, tree, &type, err) < 0)
 		goto done;
-	}
 	td->trees_read++;
-	if (git_odb_object_type(tree->obj) != GIT_OBJECT_TREE) {
+	if (type != GIT_OBJECT_TREE) {
 		git_oid_tostr(hex, sizeof(hex), &tree->id);
 		err_set(err, "object %s is not a tree", hex);
 		goto done;
@@ -548,13 +579,13 @@ static int treediff_get(const struct treediff_tree **out, struct treediff *td,
 	}
 	*slot = tree;
 	td->ntrees++;
-	td->cache_bytes += sizeof(*tree) + git_odb_object_size(tree->obj) +
+	td->cache_bytes += sizeof(*tree) + tree->size +
 			   tree->count * sizeof(*tree->entries);
 	*out = tree;
 	tree = NULL;
 	error = 0;
 done:
-	treediff_tree_free(tree);
+	treediff_tree_free(td, tree);
 	return error;
 }
 
@@ -564,7 +595,7 @@ static void treediff_flush(struct treediff *td)
 	size_t i;
 
 	for (i = 0; i < td->nslots; i++) {
-		treediff_tree_free(td->slots[i]);
+		treediff_tree_free(td, td->slots[i]);
 		td->slots[i] = NULL;
 	}
 	td->ntrees = 0;

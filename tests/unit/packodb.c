@@ -226,6 +226,63 @@ static void packodb__alternates_are_read(void **state)
 	assert_true(compare_all(*state, "c.git") > 100);
 }
 
+/*
+ * Objects held through packodb_lookup() stay as they were while the cache,
+ * made tiny, evicts everything around them: every third one is held to
+ * the end, the others released at once, and all are compared with
+ * libgit2's reads afterwards (under ASan a freed one would also show).
+ */
+static void packodb__held_objects_survive_eviction(void **state)
+{
+	struct fixture *f = *state;
+	git_repository *ours = open_repo(f, "a.git");
+	git_repository *theirs = open_repo(f, "a.git");
+	struct packodb_object **held;
+	git_odb *odb_ours, *odb_theirs;
+	git_oidarray ids = {0};
+	struct packodb *db;
+	struct err err;
+	size_t i, nheld = 0;
+
+	assert_int_equal(packodb_install(ours, &err), 0);
+	assert_int_equal(git_repository_odb(&odb_ours, ours), 0);
+	assert_int_equal(git_repository_odb(&odb_theirs, theirs), 0);
+	assert_non_null(db = packodb_of(odb_ours));
+	packodb_set_cache_max(db, 16 * 1024);
+	assert_int_equal(git_odb_foreach(odb_theirs, collect_id, &ids), 0);
+	assert_non_null(held = calloc(ids.count, sizeof(*held)));
+	for (i = 0; i < ids.count; i++) {
+		struct packodb_object *obj;
+
+		assert_int_equal(packodb_lookup(&obj, db, &ids.ids[i]), 0);
+		if (i % 3 == 0)
+			held[nheld++] = obj;
+		else
+			packodb_object_release(db, obj);
+	}
+	for (i = 0; i < nheld; i++) {
+		git_odb_object *b;
+
+		assert_int_equal(git_odb_read(&b, odb_theirs, &ids.ids[i * 3]),
+				 0);
+		assert_int_equal(packodb_object_type(held[i]),
+				 git_odb_object_type(b));
+		assert_int_equal(packodb_object_size(held[i]),
+				 git_odb_object_size(b));
+		assert_memory_equal(packodb_object_data(held[i]),
+				    git_odb_object_data(b),
+				    git_odb_object_size(b));
+		git_odb_object_free(b);
+		packodb_object_release(db, held[i]);
+	}
+	free(held);
+	free(ids.ids);
+	git_odb_free(odb_ours);
+	git_odb_free(odb_theirs);
+	git_repository_free(ours);
+	git_repository_free(theirs);
+}
+
 /* A loose object is not this backend's: libgit2 still finds it. */
 static void packodb__loose_objects_are_left_to_libgit2(void **state)
 {
@@ -404,6 +461,7 @@ int main(void)
 		cmocka_unit_test(packodb__ofs_deltas_read_as_libgit2_reads_them),
 		cmocka_unit_test(packodb__ref_deltas_read_as_libgit2_reads_them),
 		cmocka_unit_test(packodb__alternates_are_read),
+		cmocka_unit_test(packodb__held_objects_survive_eviction),
 		cmocka_unit_test(packodb__loose_objects_are_left_to_libgit2),
 		/* last: it damages b.git */
 		cmocka_unit_test(packodb__corrupt_data_is_passed_on),
