@@ -27,6 +27,8 @@
 /* As libgit2 and git: how deep info/alternates may chain. */
 #define PACKODB_ALTERNATES_DEPTH 5
 #define PACKODB_BUCKETS_MIN 1024u
+/* A delta buffer larger than this is freed after use. */
+#define PACKODB_DELTA_KEEP (4u << 20)
 
 /* An object unpacked from a pack, kept by (pack, offset). */
 struct packodb_object {
@@ -259,6 +261,16 @@ static int packodb_inflate_delta(struct packodb *db,
 			    db->delta, err);
 }
 
+/* Give back a delta buffer that one large delta grew. */
+static void packodb_shrink_delta(struct packodb *db)
+{
+	if (db->delta_alloc > PACKODB_DELTA_KEEP) {
+		free(db->delta);
+		db->delta = NULL;
+		db->delta_alloc = 0;
+	}
+}
+
 /* Done with a node packodb_unpack() gave: free it unless kept. */
 static void packodb_release(struct packodb_object *n)
 {
@@ -337,9 +349,11 @@ static int packodb_unpack(struct packodb_object **out, struct packodb *db,
 		base = next;
 		packodb_cache_put(db, base);
 	}
+	packodb_shrink_delta(db);
 	*out = base;
 	return 0;
 fail:
+	packodb_shrink_delta(db);
 	packodb_release(base);
 	return -1;
 }
@@ -398,7 +412,7 @@ static int packodb_read_header(size_t *len, git_object_t *type,
 			       git_odb_backend *backend, const git_oid *id)
 {
 	struct packodb *db = (struct packodb *)backend;
-	struct packodb_object *node = NULL;
+	struct packodb_object *node;
 	struct pack_entry entry;
 	struct err why;
 	uint64_t offset;
@@ -416,18 +430,34 @@ static int packodb_read_header(size_t *len, git_object_t *type,
 		*type = packodb_git_type(entry.type);
 		return 0;
 	}
-	/* a delta's type is its base's, its size inside it: unpack it */
-	if (packodb_unpack(&node, db, pack, offset, &why) < 0 ||
-	    packodb_git_type(node->type) == GIT_OBJECT_INVALID)
+	/*
+	 * A delta's size is inside it and its type is its base's: known
+	 * only if it is cached.  Otherwise libgit2 reads the two cheaply,
+	 * where unpacking could rebuild a blob of a gigabyte from a few
+	 * bytes of delta, just for its size.
+	 */
+	if ((node = packodb_cache_get(db, pack, offset)) == NULL)
 		goto pass;
 	*len = node->len;
 	*type = packodb_git_type(node->type);
-	packodb_release(node);
 	return 0;
 pass:
-	packodb_release(node);
 	db->stats.passed++;
 	return GIT_PASSTHROUGH;
+}
+
+/*
+ * libgit2 1.5 calls every backend's foreach without checking it is set.
+ * The packs read here are libgit2's own packs too, listed by its pack
+ * backend: listing nothing keeps each object listed once.
+ */
+static int packodb_foreach(git_odb_backend *backend, git_odb_foreach_cb cb,
+			   void *payload)
+{
+	(void)backend;
+	(void)cb;
+	(void)payload;
+	return 0;
 }
 
 static void packodb_free(git_odb_backend *backend)
@@ -475,8 +505,12 @@ static int packodb_add_dir(struct packodb_dirs *dirs, const char *path,
 			   unsigned depth);
 
 /*
- * info/alternates: one directory a line, relative to this one unless
- * absolute.  Lines git would unquote ("...") are left to libgit2.
+ * info/alternates: one directory a line.  Only the lines libgit2 1.5
+ * reads as this says are taken: absolute ones, and at depth 0 those that
+ * start with '.', relative to this directory.  Others (relative lines
+ * libgit2 would take from the working directory, lines git would unquote)
+ * are left to libgit2, so that this backend never reads a pack libgit2
+ * would not.
  */
 static int packodb_add_alternates(struct packodb_dirs *dirs, const char *dir,
 				  unsigned depth)
@@ -492,9 +526,9 @@ static int packodb_add_alternates(struct packodb_dirs *dirs, const char *dir,
 		error = 0;	/* none, or unreadable: libgit2's to report */
 		goto done;
 	}
-	for (line = strtok_r(text.ptr, "\n", &save); line != NULL;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (*line == '\0' || *line == '#' || *line == '"')
+	for (line = strtok_r(text.ptr, "\r\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\r\n", &save)) {
+		if (*line != '/' && !(*line == '.' && depth == 0))
 			continue;
 		buf_clear(&alt);
 		if ((*line == '/' ? buf_puts(&alt, line)
@@ -536,7 +570,8 @@ static int packodb_add_dir(struct packodb_dirs *dirs, const char *path,
 		dirs->alloc = n;
 	}
 	dirs->paths[dirs->count++] = real;
-	return packodb_add_alternates(dirs, real, depth);
+	/* relative lines are joined as libgit2 joins them: to path as given */
+	return packodb_add_alternates(dirs, path, depth);
 }
 
 static int packodb_add_env_alternates(struct packodb_dirs *dirs)
@@ -644,6 +679,7 @@ static int packodb_new(struct packodb **out, git_repository *repo,
 	db->cache_max = PACKODB_CACHE_MAX;
 	db->parent.read = packodb_read;
 	db->parent.read_header = packodb_read_header;
+	db->parent.foreach = packodb_foreach;
 	db->parent.free = packodb_free;
 	if (getrandom(&db->seed, sizeof(db->seed), GRND_NONBLOCK) !=
 	    (ssize_t)sizeof(db->seed))

@@ -25,7 +25,9 @@
  * blobs as deltas.  a.git has it repacked with OFS_DELTA entries; b.git
  * has the same objects in one pack of REF_DELTA entries (pack-objects
  * without --delta-base-offset); c.git borrows a.git's objects through
- * objects/info/alternates; d.git holds 40,000 blobs in the one pack
+ * objects/info/alternates, e.git through a relative line that starts with
+ * '.', f.git through one that does not (libgit2 1.5 takes that one from
+ * the working directory, so the backend leaves it alone); d.git holds 40,000 blobs in the one pack
  * fast-import wrote, for lookups in an index with large fan-out buckets.
  */
 static const char make_repos[] =
@@ -50,6 +52,10 @@ static const char make_repos[] =
 	"git -C b.git update-ref refs/heads/main $(git -C a.git rev-parse main)\n"
 	"git init -q --bare c.git\n"
 	"echo \"$1/a.git/objects\" > c.git/objects/info/alternates\n"
+	"git init -q --bare e.git\n"
+	"git init -q --bare f.git\n"
+	"echo ../../a.git/objects > e.git/objects/info/alternates\n"
+	"echo a.git/objects > f.git/objects/info/alternates\n"
 	"git init -q --bare d.git\n"
 	"seq 40000 | awk '{ printf \"blob\\ndata %d\\n%s\\n\", length($0), $0 }' |\n"
 	"  git -C d.git fast-import --quiet\n";
@@ -283,6 +289,73 @@ static void packodb__held_objects_survive_eviction(void **state)
 	git_repository_free(theirs);
 }
 
+/* The lines of info/alternates are read as libgit2 reads them. */
+static void packodb__relative_alternates_as_libgit2(void **state)
+{
+	struct fixture *f = *state;
+	git_repository *repo = open_repo(f, "f.git");
+	struct packodb_stats stats;
+	struct err err;
+
+	assert_true(compare_all(f, "e.git") > 100);
+	assert_int_equal(packodb_install(repo, &err), 0);
+	assert_int_equal(packodb_stats(&stats, repo), 1);
+	assert_int_equal(stats.packs, 0);
+	git_repository_free(repo);
+}
+
+/*
+ * A delta's header is answered only from the cache: unpacking it could
+ * rebuild a huge blob from a few bytes just for its size.  libgit2 reads
+ * it instead, and gives the same answer.
+ */
+static void packodb__delta_headers_are_left_to_libgit2(void **state)
+{
+	struct fixture *f = *state;
+	git_repository *repo = open_repo(f, "a.git");
+	struct pack *pack = only_pack(f, "a.git");
+	git_oidarray ids = {0};
+	struct packodb_stats stats;
+	git_odb_object *obj;
+	git_object_t type;
+	struct err err;
+	git_odb *odb;
+	size_t i, len;
+
+	assert_int_equal(packodb_install(repo, &err), 0);
+	assert_int_equal(git_repository_odb(&odb, repo), 0);
+	assert_int_equal(git_odb_foreach(odb, collect_id, &ids), 0);
+	for (i = 0; i < ids.count; i++) {
+		struct pack_entry e;
+		uint64_t off;
+
+		assert_true(pack_find(pack, ids.ids[i].id, &off));
+		assert_int_equal(pack_entry_at(&e, pack, off, &err), 0);
+		if (e.type == PACK_OFS_DELTA)
+			break;
+	}
+	assert_true(i < ids.count);
+	assert_int_equal(git_odb_read_header(&len, &type, odb, &ids.ids[i]),
+			 0);
+	assert_int_equal(packodb_stats(&stats, repo), 1);
+	assert_int_equal(stats.read, 0);
+	assert_int_equal(stats.passed, 1);
+	/* once read, and so cached, the backend answers */
+	assert_int_equal(git_odb_read(&obj, odb, &ids.ids[i]), 0);
+	assert_int_equal(git_odb_object_size(obj), len);
+	assert_int_equal(git_odb_object_type(obj), type);
+	assert_int_equal(git_odb_read_header(&len, &type, odb, &ids.ids[i]),
+			 0);
+	assert_int_equal(packodb_stats(&stats, repo), 1);
+	assert_int_equal(stats.passed, 1);
+	assert_int_equal(len, git_odb_object_size(obj));
+	git_odb_object_free(obj);
+	pack_free(pack);
+	free(ids.ids);
+	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
 /* A loose object is not this backend's: libgit2 still finds it. */
 static void packodb__loose_objects_are_left_to_libgit2(void **state)
 {
@@ -462,6 +535,8 @@ int main(void)
 		cmocka_unit_test(packodb__ref_deltas_read_as_libgit2_reads_them),
 		cmocka_unit_test(packodb__alternates_are_read),
 		cmocka_unit_test(packodb__held_objects_survive_eviction),
+		cmocka_unit_test(packodb__relative_alternates_as_libgit2),
+		cmocka_unit_test(packodb__delta_headers_are_left_to_libgit2),
 		cmocka_unit_test(packodb__loose_objects_are_left_to_libgit2),
 		/* last: it damages b.git */
 		cmocka_unit_test(packodb__corrupt_data_is_passed_on),
