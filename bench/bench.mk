@@ -13,7 +13,8 @@ BENCH_STAGES = $(O)/bench/stages
 # Linked as the hook is (Makefile, HOOK_LIBS).  stages.c defines
 # mbedtls_x509_crt_parse_file itself, so it is compiled under the __wrap_
 # name that the hook's --wrap calls (its own would clash with mbedTLS's).
-$(BENCH_STAGES): $(O)/bench/stages.o $(O)/common/nogssapi.o $(LIB)
+$(BENCH_STAGES): $(O)/bench/stages.o $(O)/common/nogssapi.o \
+		 $(O)/common/nonet.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) $(HOOK_LDFLAGS) -o $@ $^ $(HOOK_LIBS)
 
 $(O)/bench/stages.o: ALL_CFLAGS += $(NOTLS_WRAP)
