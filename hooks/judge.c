@@ -28,6 +28,7 @@ struct judge {
 	struct judge_config config;
 	size_t commit_budget;
 	struct treediff *treediff;
+	git_odb *odb;			/* treediff's, freed after it */
 	struct judge_denial *denials;	/* the first max_denials */
 	size_t ndenials;		/* all of them */
 };
@@ -103,6 +104,7 @@ void judge_free(struct judge *judge)
 	}
 	free(judge->denials);
 	treediff_free(judge->treediff);
+	git_odb_free(judge->odb);
 	free(judge);
 }
 
@@ -370,17 +372,17 @@ static int judge_need_treediff(struct judge *judge, struct err *err)
 {
 	struct treediff_options opts = {judge->config.max_tree_entries,
 					&judge->config.deadline, 0};
-	git_odb *odb = NULL;
-	int error;
-
 	if (judge->treediff != NULL)
 		return 0;
-	if (git_repository_odb(&odb, judge->repo) < 0)
+	/*
+	 * The treediff borrows the odb and holds objects of its pack reader
+	 * until it is freed: the judge keeps a reference of its own, so that
+	 * both outlive the treediff whatever the caller frees first.
+	 */
+	if (judge->odb == NULL &&
+	    git_repository_odb(&judge->odb, judge->repo) < 0)
 		return judge_git_error(err, "cannot open the object database");
-	error = treediff_new(&judge->treediff, odb, &opts, err);
-	/* the treediff keeps its own reference to the odb */
-	git_odb_free(odb);
-	return error;
+	return treediff_new(&judge->treediff, judge->odb, &opts, err);
 }
 
 /*

@@ -1,6 +1,7 @@
 /* packodb: a faster reader of packed objects, in front of libgit2's own */
 #include "packodb.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <git2/sys/odb_backend.h>
 #include <stdbool.h>
@@ -66,6 +67,10 @@ struct packodb {
 	uint64_t seed;
 	struct packodb_link *chain;
 	size_t chain_alloc;
+	/* the last object passed on: libgit2 asks for it next */
+	bool passed_valid;
+	size_t passed_pack;
+	uint64_t passed_offset;
 	unsigned char *delta;		/* one inflated delta at a time */
 	size_t delta_alloc;
 	struct packodb_stats stats;
@@ -374,6 +379,28 @@ static git_object_t packodb_git_type(enum pack_type type)
 	}
 }
 
+/*
+ * Whether the object at (pack, offset) was the last one passed on: when
+ * packodb_lookup() passes, its caller reads the object through libgit2,
+ * which asks this backend first, and unpacking it again would only fail
+ * again (a long chain of large objects, twice).
+ */
+static bool packodb_passed_before(struct packodb *db, size_t pack,
+				  uint64_t offset)
+{
+	return db->passed_valid && db->passed_pack == pack &&
+	       db->passed_offset == offset;
+}
+
+static int packodb_pass(struct packodb *db, size_t pack, uint64_t offset)
+{
+	db->passed_valid = true;
+	db->passed_pack = pack;
+	db->passed_offset = offset;
+	db->stats.passed++;
+	return GIT_PASSTHROUGH;
+}
+
 static int packodb_read(void **out, size_t *len, git_object_t *type,
 			git_odb_backend *backend, const git_oid *id)
 {
@@ -387,6 +414,8 @@ static int packodb_read(void **out, size_t *len, git_object_t *type,
 	if (!packodb_find(db, id->id, &pack, &offset))
 		return GIT_ENOTFOUND;
 	db->last = pack;
+	if (packodb_passed_before(db, pack, offset))
+		return GIT_PASSTHROUGH;
 	/*
 	 * Whatever goes wrong here, libgit2's own backends read the object
 	 * next, and report what they find, as if this one were not there.
@@ -396,8 +425,7 @@ static int packodb_read(void **out, size_t *len, git_object_t *type,
 	    (data = git_odb_backend_data_alloc(backend, node->len + 1)) ==
 		    NULL) {
 		packodb_release(node);
-		db->stats.passed++;
-		return GIT_PASSTHROUGH;
+		return packodb_pass(db, pack, offset);
 	}
 	memcpy(data, node->data, node->len + 1);
 	*out = data;
@@ -779,11 +807,12 @@ int packodb_lookup(struct packodb_object **out, struct packodb *db,
 	if (!packodb_find(db, id->id, &pack, &offset))
 		return GIT_ENOTFOUND;
 	db->last = pack;
+	if (packodb_passed_before(db, pack, offset))
+		return GIT_PASSTHROUGH;
 	if (packodb_unpack(&node, db, pack, offset, &why) < 0 ||
 	    packodb_git_type(node->type) == GIT_OBJECT_INVALID) {
 		packodb_release(node);
-		db->stats.passed++;
-		return GIT_PASSTHROUGH;
+		return packodb_pass(db, pack, offset);
 	}
 	/* pinned: out of the LRU list until the last release */
 	if (node->pins++ == 0 && node->cached)
@@ -810,7 +839,10 @@ git_object_t packodb_object_type(const struct packodb_object *obj)
 
 void packodb_object_release(struct packodb *db, struct packodb_object *obj)
 {
-	if (obj == NULL || --obj->pins > 0)
+	if (obj == NULL)
+		return;
+	assert(obj->pins > 0);
+	if (--obj->pins > 0)
 		return;
 	if (obj->cached)
 		packodb_push_lru(db, obj);

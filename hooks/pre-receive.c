@@ -168,8 +168,17 @@ static int hook_open(struct hook *hook, struct err *err)
 		hook_git_error(err, "cannot open the repository");
 		goto done;
 	}
+	/*
+	 * Objects are not hashed again on reading, from here on (as in
+	 * judge_new(); docs/design.md): the pack reader never does, and the
+	 * key-registration check reads trees before the judge exists.
+	 */
 	if (packodb_install(hook->repo, err) < 0)
 		goto done;
+	if (git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0) < 0) {
+		hook_git_error(err, "cannot set up libgit2");
+		goto done;
+	}
 	common = git_repository_commondir(hook->repo);
 	n = snprintf(hook->dir, sizeof(hook->dir), "%sgitapps", common);
 	if (n < 0 || (size_t)n >= sizeof(hook->dir)) {

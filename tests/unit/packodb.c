@@ -426,6 +426,18 @@ static void packodb__corrupt_data_is_passed_on(void **state)
 	assert_true(git_odb_read(&obj, odb, &ids.ids[i]) < 0);
 	assert_int_equal(packodb_stats(&stats, repo), 1);
 	assert_int_equal(stats.passed, 1);
+	/* asked again, it is passed on without being unpacked again */
+	{
+		struct packodb_object *held;
+		struct packodb *db = packodb_of(odb);
+
+		assert_non_null(db);
+		assert_int_equal(packodb_lookup(&held, db, &ids.ids[i]),
+				 GIT_PASSTHROUGH);
+		assert_true(git_odb_read(&obj, odb, &ids.ids[i]) < 0);
+		assert_int_equal(packodb_stats(&stats, repo), 1);
+		assert_int_equal(stats.passed, 1);
+	}
 	git_odb_free(odb);
 	git_repository_free(repo);
 	free(ids.ids);
