@@ -75,7 +75,12 @@ HOOK_OBJ = $(O)/common/notls-wrap.o $(O)/common/nogssapi.o \
 	$(O)/common/nonet.o
 NONET_WRAPS = git_mbedtls_stream_global_init git_mbedtls_stream_new \
 	git_mbedtls_stream_wrap git_mbedtls__set_cert_location \
-	git_transport_ssh_global_init git_smart_subtransport_ssh
+	git_transport_ssh_global_init git_smart_subtransport_ssh \
+	git_transport_ssh_with_paths
+# What must never be linked into the hook: if a libgit2 update renamed a
+# wrapped function, --wrap would quietly do nothing and this would show.
+NONET_ABSENT = git_mbedtls_stream_new git_mbedtls_stream_global_init \
+	git_smart_subtransport_ssh git_transport_ssh_with_paths libssh2_init
 HOOK_LDFLAGS = -Wl,--wrap=mbedtls_x509_crt_parse_file \
 	$(NONET_WRAPS:%=-Wl,--wrap=%) -Wl,-z,pack-relative-relocs
 HOOK_LIBS = -Wl,-Bstatic -lgit2 -lmbedtls -lmbedx509 -lmbedcrypto \
@@ -113,7 +118,11 @@ $(O)/bin/git-mr: $(CLI_MR_SRC:%.c=$(O)/%.o) $(LIB)
 
 $(HOOK): $(O)/hooks/pre-receive.o $(HOOK_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) $(HOOK_LDFLAGS) -o $@ $^ $(HOOK_LIBS)
+	$(CC) $(ALL_LDFLAGS) $(HOOK_LDFLAGS) -o $@.tmp $^ $(HOOK_LIBS)
+	@if nm $@.tmp | grep -Eq ' [TtWw] ($(subst $() ,|,$(strip $(NONET_ABSENT))))$$'; \
+	then echo "$@: libgit2's TLS or ssh code is linked in" \
+		"(see common/nonet.c)" >&2; rm -f $@.tmp; exit 1; fi
+	mv $@.tmp $@
 
 $(O)/tests/unit/%: $(O)/tests/unit/%.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CMOCKA_LIBS)

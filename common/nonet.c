@@ -13,7 +13,9 @@
  * they set up fails with an error instead, before any socket is opened.
  * A TLS or ssh connection through libgit2 in these programs therefore
  * fails closed, with a message that says why; it is never made without
- * the set-up.  Only HOOK_OBJ links this file, never libgitapps.a, so
+ * the set-up.  The Makefile checks that the code they wrap is not in
+ * the hook at all (NONET_ABSENT), so a libgit2 that renamed one of them
+ * fails the build rather than the promise.  Only HOOK_OBJ links this file, never libgitapps.a, so
  * git-acl, git-mr and the tests keep libgit2 whole.
  *
  * The wrapped names are libgit2 1.5's own (src/libgit2/streams/mbedtls.c,
@@ -38,6 +40,8 @@ int __wrap_git_mbedtls__set_cert_location(const char *file,
 int __wrap_git_transport_ssh_global_init(void);
 int __wrap_git_smart_subtransport_ssh(git_smart_subtransport **out,
 				      git_transport *owner, void *param);
+int __wrap_git_transport_ssh_with_paths(git_transport **out,
+					git_remote *owner, void *payload);
 
 int __wrap_git_mbedtls_stream_global_init(void)
 {
@@ -83,6 +87,16 @@ int __wrap_git_smart_subtransport_ssh(git_smart_subtransport **out,
 {
 	(void)owner;
 	(void)param;
+	*out = NULL;
+	git_error_set_str(GIT_ERROR_SSH, NONET_SSH);
+	return -1;
+}
+
+int __wrap_git_transport_ssh_with_paths(git_transport **out,
+					git_remote *owner, void *payload)
+{
+	(void)owner;
+	(void)payload;
 	*out = NULL;
 	git_error_set_str(GIT_ERROR_SSH, NONET_SSH);
 	return -1;
