@@ -401,31 +401,49 @@ static int packodb_pass(struct packodb *db, size_t pack, uint64_t offset)
 	return GIT_PASSTHROUGH;
 }
 
-static int packodb_read(void **out, size_t *len, git_object_t *type,
-			git_odb_backend *backend, const git_oid *id)
+/*
+ * The object id, unpacked: 0 with *out for packodb_release(), or
+ * GIT_ENOTFOUND, or GIT_PASSTHROUGH.  Whatever goes wrong here, libgit2's
+ * own backends read the object next, and report what they find, as if
+ * this one were not there.
+ */
+static int packodb_get(struct packodb_object **out, struct packodb *db,
+		       const git_oid *id)
 {
-	struct packodb *db = (struct packodb *)backend;
-	struct packodb_object *node = NULL;
 	struct err why;
 	uint64_t offset;
 	size_t pack;
-	char *data;
 
+	*out = NULL;
 	if (!packodb_find(db, id->id, &pack, &offset))
 		return GIT_ENOTFOUND;
 	db->last = pack;
 	if (packodb_passed_before(db, pack, offset))
 		return GIT_PASSTHROUGH;
-	/*
-	 * Whatever goes wrong here, libgit2's own backends read the object
-	 * next, and report what they find, as if this one were not there.
-	 */
-	if (packodb_unpack(&node, db, pack, offset, &why) < 0 ||
-	    packodb_git_type(node->type) == GIT_OBJECT_INVALID ||
-	    (data = git_odb_backend_data_alloc(backend, node->len + 1)) ==
-		    NULL) {
-		packodb_release(node);
+	if (packodb_unpack(out, db, pack, offset, &why) < 0 ||
+	    packodb_git_type((*out)->type) == GIT_OBJECT_INVALID) {
+		packodb_release(*out);
+		*out = NULL;
 		return packodb_pass(db, pack, offset);
+	}
+	return 0;
+}
+
+static int packodb_read(void **out, size_t *len, git_object_t *type,
+			git_odb_backend *backend, const git_oid *id)
+{
+	struct packodb *db = (struct packodb *)backend;
+	struct packodb_object *node;
+	char *data;
+	int error;
+
+	if ((error = packodb_get(&node, db, id)) != 0)
+		return error;
+	if ((data = git_odb_backend_data_alloc(backend, node->len + 1)) ==
+	    NULL) {
+		packodb_release(node);
+		db->stats.passed++;
+		return GIT_PASSTHROUGH;
 	}
 	memcpy(data, node->data, node->len + 1);
 	*out = data;
@@ -798,22 +816,12 @@ struct packodb *packodb_of(git_odb *odb)
 int packodb_lookup(struct packodb_object **out, struct packodb *db,
 		   const git_oid *id)
 {
-	struct packodb_object *node = NULL;
-	struct err why;
-	uint64_t offset;
-	size_t pack;
+	struct packodb_object *node;
+	int error;
 
 	*out = NULL;
-	if (!packodb_find(db, id->id, &pack, &offset))
-		return GIT_ENOTFOUND;
-	db->last = pack;
-	if (packodb_passed_before(db, pack, offset))
-		return GIT_PASSTHROUGH;
-	if (packodb_unpack(&node, db, pack, offset, &why) < 0 ||
-	    packodb_git_type(node->type) == GIT_OBJECT_INVALID) {
-		packodb_release(node);
-		return packodb_pass(db, pack, offset);
-	}
+	if ((error = packodb_get(&node, db, id)) != 0)
+		return error;
 	/* pinned: out of the LRU list until the last release */
 	if (node->pins++ == 0 && node->cached)
 		packodb_unlink_lru(db, node);
