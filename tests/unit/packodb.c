@@ -16,8 +16,10 @@
 
 #include <git2.h>
 
+#include "../../common/buf.h"
 #include "../../hooks/pack.h"
 #include "../../hooks/packodb.h"
+#include "../../hooks/treediff.h"
 
 /*
  * One history made by git itself: 40 commits, each changing one of five
@@ -356,6 +358,82 @@ static void packodb__delta_headers_are_left_to_libgit2(void **state)
 	git_repository_free(repo);
 }
 
+static int record_op(unsigned ops, const char *path, size_t len,
+		     void *payload)
+{
+	return buf_printf(payload, "%u %.*s\n", ops, (int)len, path);
+}
+
+/*
+ * Every commit of a.git against its parent, in one treediff: its report,
+ * as text.  With the pack reader, treediff holds the reader's objects;
+ * a cache of 512 bytes and a treediff flushed at every compare make both
+ * evict and read again all the time.
+ */
+static void diff_history(struct buf *out, const struct fixture *f,
+			 bool with_reader, size_t *read)
+{
+	struct treediff_options opts = {0, NULL, 1};
+	git_repository *repo = open_repo(f, "a.git");
+	struct packodb_stats stats;
+	struct treediff *td;
+	git_revwalk *walk;
+	git_odb *odb;
+	struct err err;
+	git_oid id;
+
+	if (with_reader) {
+		assert_int_equal(packodb_install(repo, &err), 0);
+		assert_int_equal(git_repository_odb(&odb, repo), 0);
+		packodb_set_cache_max(packodb_of(odb), 512);
+	} else {
+		assert_int_equal(git_repository_odb(&odb, repo), 0);
+	}
+	assert_int_equal(treediff_new(&td, odb, &opts, &err), 0);
+	assert_int_equal(git_revwalk_new(&walk, repo), 0);
+	assert_int_equal(git_revwalk_push_ref(walk, "refs/heads/main"), 0);
+	while (git_revwalk_next(&id, walk) == 0) {
+		git_commit *commit, *parent;
+		git_oid base;
+
+		assert_int_equal(git_commit_lookup(&commit, repo, &id), 0);
+		if (git_commit_parentcount(commit) == 1) {
+			assert_int_equal(git_commit_parent(&parent, commit, 0),
+					 0);
+			git_oid_cpy(&base, git_commit_tree_id(parent));
+			git_commit_free(parent);
+			assert_int_equal(buf_printf(out, "%s\n",
+						    git_oid_tostr_s(&id)), 0);
+			assert_int_equal(
+				treediff_compare(td, git_commit_tree_id(commit),
+						 &base, 1, record_op, out,
+						 &err),
+				0);
+		}
+		git_commit_free(commit);
+	}
+	assert_int_equal(packodb_stats(&stats, repo), with_reader);
+	*read = stats.read;
+	git_revwalk_free(walk);
+	treediff_free(td);
+	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
+static void packodb__treediff_reports_the_same(void **state)
+{
+	struct buf plain = BUF_INIT, fast = BUF_INIT;
+	size_t read;
+
+	diff_history(&plain, *state, false, &read);
+	diff_history(&fast, *state, true, &read);
+	assert_true(read > 100);
+	assert_true(plain.len > 1000);
+	assert_string_equal(fast.ptr, plain.ptr);
+	buf_dispose(&plain);
+	buf_dispose(&fast);
+}
+
 /* A loose object is not this backend's: libgit2 still finds it. */
 static void packodb__loose_objects_are_left_to_libgit2(void **state)
 {
@@ -547,6 +625,7 @@ int main(void)
 		cmocka_unit_test(packodb__ref_deltas_read_as_libgit2_reads_them),
 		cmocka_unit_test(packodb__alternates_are_read),
 		cmocka_unit_test(packodb__held_objects_survive_eviction),
+		cmocka_unit_test(packodb__treediff_reports_the_same),
 		cmocka_unit_test(packodb__relative_alternates_as_libgit2),
 		cmocka_unit_test(packodb__delta_headers_are_left_to_libgit2),
 		cmocka_unit_test(packodb__loose_objects_are_left_to_libgit2),
