@@ -58,7 +58,7 @@ MANPAGES = $(patsubst docs/%.scd,$(O)/man/%,$(wildcard docs/*.scd))
 # libgit2.so brings 14 more shared libraries (ssh, TLS, Kerberos), and the
 # dynamic linker's work was half of a 7.8 ms start (docs/performance.md).
 # HOOK_LIBS is PKGS and what they need, in link order: keep them in step.
-# The Debian archives link as they are; two things need help:
+# The Debian archives link as they are; three things need help:
 #  - common/notls.c is compiled a second time as __wrap_ of mbedTLS's
 #    mbedtls_x509_crt_parse_file and --wrap points libgit2's calls at it
 #    (its own name would clash with libmbedx509.a's definition): still no
