@@ -5,12 +5,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <git2.h>
+
+#include "scratch.h"
 
 /*
  * Linked as the hook is (the Makefile's HOOK_OBJ, HOOK_LDFLAGS, HOOK_LIBS),
@@ -36,15 +37,6 @@ struct fixture {
 	git_repository *repo;
 };
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	static struct fixture f;
@@ -64,7 +56,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	git_repository_free(f->repo);
-	nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	git_libgit2_shutdown();
 	return 0;
 }

@@ -6,7 +6,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 
 #include <git2.h>
 
+#include "scratch.h"
 #include "../../common/buf.h"
 #include "../../hooks/pack.h"
 #include "../../hooks/packodb.h"
@@ -66,15 +66,6 @@ struct fixture {
 	char dir[32];
 };
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	static struct fixture f;
@@ -99,7 +90,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	git_libgit2_shutdown();
 	return 0;
 }

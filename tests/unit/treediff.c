@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include <git2/sys/mempack.h>
 
+#include "scratch.h"
 #include "../../common/buf.h"
 #include "../../common/quote.h"
 #include "../../hooks/treediff.h"
@@ -60,22 +60,13 @@ static int setup(void **state)
 	return 0;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
 	git_odb_free(f->odb);
 	git_repository_free(f->repo);
-	nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	git_libgit2_shutdown();
 	return 0;

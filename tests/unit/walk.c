@@ -5,11 +5,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "scratch.h"
 #include "../../hooks/walk.h"
 
 /*
@@ -49,21 +49,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
 	git_repository_free(f->repo);
-	nftw(f->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	git_libgit2_shutdown();
 	return 0;
