@@ -239,6 +239,7 @@ judge:
 	config.max_commits = settings.max_commits;
 	config.max_tree_entries = settings.max_tree_entries;
 	config.max_denials = settings.max_denials;
+	config.workers = settings.workers;
 	config.match_limit = settings.match_limit;
 	clock_gettime(CLOCK_MONOTONIC, &config.deadline);
 	config.deadline.tv_sec += settings.timeout;

@@ -1,4 +1,5 @@
 /* acl_check: `git acl check`: the hook's decision on one command, offline */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -12,16 +13,20 @@
 
 static const char *check_as;
 static struct cli_list check_owners;
+static bool check_stats;
 
 static const struct cli_opt check_opts[] = {
 	{"as", 0, CLI_OPT_STRING, &check_as, "<ID>",
 	 "the pusher (40 upper-case hex digits)"},
 	{"owner", 0, CLI_OPT_LIST, &check_owners, "<ID>",
 	 "an owner, instead of gitapps.owner"},
+	{"stats", 0, CLI_OPT_FLAG, &check_stats, NULL,
+	 "print what judging cost on standard error"},
 };
 
 static const struct cli_command check_command = {
-	"git acl check [--owner <ID>]... --as <ID> <old> <new> <ref>",
+	"git acl check [--owner <ID>]... [--stats] --as <ID> <old> <new> "
+	"<ref>",
 	"Judge the command '<old> <new> <ref>' as the pre-receive hook would\n"
 	"if <ref> were at <old> now, without a certificate: print its\n"
 	"denied:/hint:/error: lines, nothing when allowed.\n"
@@ -43,6 +48,16 @@ static int check_oid(git_oid *out, git_repository *repo, const char *spec)
 	git_oid_cpy(out, git_object_id(obj));
 	git_object_free(obj);
 	return 0;
+}
+
+/* One line a script can split on spaces: "stats: <name> <n> ..." */
+static void check_print_stats(const struct judge *judge)
+{
+	struct judge_stats stats;
+
+	judge_stats(judge, &stats);
+	fprintf(stderr, "stats: commits %zu tree-entries %zu processes %u\n",
+		stats.commits, stats.tree_entries, stats.processes);
 }
 
 int cmd_acl_check(int argc, char **argv)
@@ -84,6 +99,7 @@ int cmd_acl_check(int argc, char **argv)
 	config.max_commits = load.settings.max_commits;
 	config.max_tree_entries = load.settings.max_tree_entries;
 	config.max_denials = load.settings.max_denials;
+	config.workers = load.settings.workers;
 	config.match_limit = load.settings.match_limit;
 	config.offline = true;
 	clock_gettime(CLOCK_MONOTONIC, &config.deadline);
@@ -104,6 +120,8 @@ int cmd_acl_check(int argc, char **argv)
 	judge_report(judge, stdout);
 	status = judge_denials(judge) > 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 done:
+	if (check_stats && judge != NULL)
+		check_print_stats(judge);
 	judge_free(judge);
 	acl_load_dispose(&load);
 	cli_list_dispose(&check_owners);

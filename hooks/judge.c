@@ -1,5 +1,6 @@
 /* judge: the decision on each command of a push (SPEC 3-6) */
 #include "judge.h"
+#include "judge_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,32 +16,6 @@
 #include "walk.h"
 
 static const char judge_data_ref[] = "refs/apps/merge-reqs/data";
-
-struct judge_denial {
-	char *line;	/* "denied: ..." */
-	char *hint;	/* "hint: ..." */
-};
-
-struct judge {
-	git_repository *repo;
-	struct policy *policy;
-	const char *policy_error;
-	struct judge_config config;
-	size_t commit_budget;
-	struct treediff *treediff;
-	git_odb *odb;			/* treediff's, freed after it */
-	struct judge_denial *denials;	/* the first max_denials */
-	size_t ndenials;		/* all of them */
-};
-
-/* What the tree-op callback needs to know about the charge at hand. */
-struct judge_charge {
-	struct judge *judge;
-	const char *user;
-	const char *ref;
-	char commit[13];
-	struct err *err;
-};
 
 /* treediff callbacks return this once enough denials prove the verdict */
 #define JUDGE_ENOUGH (-2)
@@ -85,6 +60,7 @@ int judge_new(struct judge **out, git_repository *repo,
 	if (judge->config.max_denials == 0)
 		judge->config.max_denials = JUDGE_DEFAULT_MAX_DENIALS;
 	judge->commit_budget = judge->config.max_commits;
+	judge->workers_used = 1;
 	*out = judge;
 	return 0;
 }
@@ -113,14 +89,28 @@ size_t judge_denials(const struct judge *judge)
 	return judge->ndenials;
 }
 
-static bool judge_enough(const struct judge *judge)
+bool judge__enough(const struct judge *judge)
 {
 	return judge->ndenials > judge->config.max_denials;
 }
 
-/* Record a denial; line and hint are complete, already escaped texts. */
-static int judge_add(struct judge *judge, struct buf *line, struct buf *hint,
-		     struct err *err)
+/* The changed tree entries counted so far, to stamp a denial with. */
+static size_t judge_counted(const struct judge *judge)
+{
+	return judge->treediff != NULL
+		       ? treediff_entries_counted(judge->treediff)
+		       : 0;
+}
+
+void judge_stats(const struct judge *judge, struct judge_stats *out)
+{
+	out->commits = judge->config.max_commits - judge->commit_budget;
+	out->tree_entries = judge_counted(judge);
+	out->processes = judge->workers_used;
+}
+
+int judge__add(struct judge *judge, struct buf *line, struct buf *hint,
+	       size_t counted, struct err *err)
 {
 	size_t n = judge->ndenials, i;
 
@@ -131,10 +121,20 @@ static int judge_add(struct judge *judge, struct buf *line, struct buf *hint,
 	if (n < judge->config.max_denials) {
 		struct judge_denial *d;
 
-		if (n == 0 && (judge->denials = calloc(judge->config.max_denials,
-						       sizeof(*d))) == NULL)
-			return err_set(err, "out of memory");
+		if (n == judge->denials_alloc) {
+			size_t want = n < 8 ? 8 : 2 * n;
+
+			if (want > judge->config.max_denials)
+				want = judge->config.max_denials;
+			if (want > SIZE_MAX / sizeof(*d) ||
+			    (d = realloc(judge->denials, want * sizeof(*d))) ==
+				    NULL)
+				return err_set(err, "out of memory");
+			judge->denials = d;
+			judge->denials_alloc = want;
+		}
 		d = &judge->denials[n];
+		d->counted = counted;
 		if ((d->line = buf_detach(line)) == NULL ||
 		    (d->hint = buf_detach(hint)) == NULL) {
 			free(d->line);
@@ -201,7 +201,8 @@ static int judge_deny_text(struct judge *judge, const char *user,
 	    buf_printf(&why, "hint: %s", hint) < 0)
 		error = err_set(err, "out of memory");
 	else
-		error = judge_add(judge, &line, &why, err);
+		error = judge__add(judge, &line, &why,
+				   judge_counted(judge), err);
 	buf_dispose(&line);
 	buf_dispose(&why);
 	return error;
@@ -256,7 +257,7 @@ static int judge_ask(struct judge *judge, const char *user, enum op op,
 	     buf_printf(&line, " (%s %s)", what, commit) < 0) ||
 	    judge_put_hint(&hint, judge, &verdict, op) < 0)
 		goto oom;
-	error = judge_add(judge, &line, &hint, err);
+	error = judge__add(judge, &line, &hint, judge_counted(judge), err);
 	goto done;
 oom:
 	err_set(err, "out of memory");
@@ -287,7 +288,7 @@ static int judge_tree_op(unsigned ops, const char *path, size_t path_len,
 			      charge->ref, path, path_len, NULL, charge->commit,
 			      charge->err) < 0)
 			return -1;
-		if (judge_enough(charge->judge))
+		if (judge__enough(charge->judge))
 			return JUDGE_ENOUGH;
 	}
 	return 0;
@@ -330,15 +331,16 @@ done:
 }
 
 /* Each commit new to the ref against its own parents (SPEC 4 History). */
-static int judge_history(struct judge *judge, struct judge_charge *charge,
-			 const struct walk *walk, struct err *err)
+int judge__history(struct judge *judge, struct judge_charge *charge,
+		   const struct walk *walk, size_t from, size_t to,
+		   struct err *err)
 {
 	git_commit *commit = NULL;
 	git_oid *parents = NULL;
 	size_t i, j;
 	int error = -1;
 
-	for (i = 0; i < walk->ncommits && !judge_enough(judge); i++) {
+	for (i = from; i < to && !judge__enough(judge); i++) {
 		size_t n;
 
 		if (git_commit_lookup(&commit, judge->repo, &walk->commits[i]) <
@@ -420,6 +422,7 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 	git_object *obj = NULL, *new_commit = NULL, *old_commit = NULL;
 	struct walk own = {0};
 	const struct walk *walk = walked != NULL ? walked : &own;
+	struct judge_team team = {0};
 	struct policy_request request = {user, judge->config.owners,
 					 judge->config.nowners, ref,
 					 OP_CREATE_FILE, "", 0};
@@ -474,14 +477,19 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 		goto done;
 	/* the net change is labelled with the new tip (SPEC 6) */
 	judge_short(charge.commit, git_object_id(new_commit));
+	/* workers take later runs of the history while we do the rest */
+	if (judge__fan_out(judge, &team, &charge, walk, err) < 0)
+		goto done;
 	if (!judge_net_is_history(walk, new_commit) &&
 	    judge_compare(judge, &charge, &new_tree, walk->bases, walk->nbases,
 			  err) < 0)
 		goto done;
-	if (judge_history(judge, &charge, walk, err) < 0)
+	if (judge__history(judge, &charge, walk, 0, team.first_end, err) < 0 ||
+	    judge__gather(judge, &team, err) < 0)
 		goto done;
 	error = 0;
 done:
+	judge__team_dispose(&team);
 	walk_dispose(&own);
 	git_object_free(old_commit);
 	git_object_free(new_commit);
@@ -685,7 +693,7 @@ static int judge_allowed(struct judge *judge, bool *out, const char *user,
  * when old is an ancestor of new (old != new).  The child of old on a path
  * from new down to old is reachable from new, and not from old.  Read from
  * the oldest end, where a fast-forward's answer is; the commits read stay
- * in libgit2's cache for judge_history().
+ * in libgit2's cache for judge__history().
  */
 static int judge_walk_reaches(bool *out, struct judge *judge,
 			      const struct walk *walk, const git_oid *old,

@@ -18,6 +18,8 @@
 #define JUDGE_DEFAULT_MAX_TREE_ENTRIES 1000000u
 #define JUDGE_DEFAULT_TIMEOUT 60u
 #define JUDGE_DEFAULT_MAX_DENIALS 20u
+/* gitapps.workers: the most processes that judge one ref update */
+#define JUDGE_MAX_WORKERS 8u
 
 struct judge_config {
 	const char *const *owners;	/* gitapps.owner values */
@@ -27,6 +29,14 @@ struct judge_config {
 	size_t max_denials;		/* gitapps.maxDenials */
 	struct timespec deadline;	/* CLOCK_MONOTONIC; from gitapps.timeout */
 	uint32_t match_limit;		/* gitapps.regexMatchLimit */
+	/*
+	 * gitapps.workers: processes that judge the commits of one ref
+	 * update, the judge's own included; 0: one per processor, at most
+	 * 4; at most 8.  A run of fewer than min_run commits (0: 1024) is
+	 * not worth a fork: smaller pushes are judged in one process.
+	 */
+	unsigned workers;
+	size_t min_run;
 	/*
 	 * `git acl check`: a command is judged as if its ref were at <old>
 	 * now (no stale-<old> check) and, for a creation, only refs other
@@ -73,6 +83,19 @@ int judge_command(struct judge *judge, const char *user, const git_oid *old,
  */
 int judge_policy(struct judge *judge, const char *user, const git_oid *old,
 		 const git_oid *new, struct err *err);
+
+/* What judging has cost so far, for `git acl check --stats`. */
+struct judge_stats {
+	size_t commits;		/* charged, all commands together */
+	size_t tree_entries;	/* counted against gitapps.maxTreeEntries */
+	unsigned processes;	/* the most that judged one ref update */
+};
+
+/*
+ * judge_command() forks workers (gitapps.workers) for the commits of a
+ * large push: call it only while the process has a single thread.
+ */
+void judge_stats(const struct judge *judge, struct judge_stats *out);
 
 /* How many denials so far. */
 size_t judge_denials(const struct judge *judge);

@@ -629,6 +629,7 @@ static int hook_judge(struct hook *hook, struct err *err)
 	config.max_commits = hook->settings.max_commits;
 	config.max_tree_entries = hook->settings.max_tree_entries;
 	config.max_denials = hook->settings.max_denials;
+	config.workers = hook->settings.workers;
 	config.match_limit = hook->settings.match_limit;
 	clock_gettime(CLOCK_MONOTONIC, &config.deadline);
 	config.deadline.tv_sec += hook->settings.timeout;

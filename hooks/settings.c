@@ -100,6 +100,10 @@ int settings_read(struct settings *out, git_repository *repo,
 			    JUDGE_DEFAULT_MAX_DENIALS, 1, 100000, err) < 0)
 		goto done;
 	out->max_denials = (size_t)n;
+	if (settings_number(&n, cfg, "gitapps.workers", 0, 0,
+			    JUDGE_MAX_WORKERS, err) < 0)
+		goto done;
+	out->workers = (unsigned)n;
 	if (settings_number(&n, cfg, "receive.certNonceSlop", 0, 0, 86400,
 			    err) < 0)
 		goto done;

@@ -21,6 +21,7 @@ struct settings {
 	unsigned timeout;		/* gitapps.timeout, seconds */
 	uint32_t match_limit;		/* gitapps.regexMatchLimit */
 	size_t max_denials;		/* gitapps.maxDenials */
+	unsigned workers;		/* gitapps.workers, 0: automatic */
 	bool fsck_objects;		/* receive.fsckObjects */
 	bool ignore_case;		/* core.ignorecase */
 	unsigned nonce_slop;		/* receive.certNonceSlop, seconds */

@@ -626,6 +626,12 @@ static int treediff_over_cap(const struct treediff *td, struct err *err)
 		       td->max_entries);
 }
 
+int treediff_count_more(struct treediff *td, size_t n, struct err *err)
+{
+	td->counted = n > SIZE_MAX - td->counted ? SIZE_MAX : td->counted + n;
+	return td->counted > td->max_entries ? treediff_over_cap(td, err) : 0;
+}
+
 /* Make room for depth frames and their sides. */
 static int treediff_reserve(struct treediff_walk *w, size_t depth)
 {

@@ -106,6 +106,14 @@ int treediff_compare(struct treediff *td, const git_oid *new_tree,
 size_t treediff_entries_counted(const struct treediff *td);
 
 /*
+ * Count n more changed entries, found by a worker judging part of the same
+ * push, against the cap.  Returns 0, or -1 with err set as
+ * treediff_compare() sets it once the cap is passed (every later call then
+ * fails too).
+ */
+int treediff_count_more(struct treediff *td, size_t n, struct err *err);
+
+/*
  * Tree objects read from the object database so far: once per tree id,
  * unless the cache was emptied in between.
  */
