@@ -12,14 +12,15 @@
  * commit order: the first max_denials distinct lines, and whether there
  * are more distinct lines than that (then it stopped at max_denials + 1
  * and says "and 1 or more").  A worker starts from a copy of the judge
- * as it was at the fork, K distinct lines kept, and keeps the first
- * max_denials + 1 lines of its run that are new to those K; it stops
- * there, never before the serial judge would have.  Replaying every run's
- * lines in commit order through judge__add() then keeps the same first
- * max_denials lines and reaches the same "enough": a line of run k that
- * is needed is either among run k's first max_denials + 1 new lines, or
- * runs before k already hold more than max_denials distinct lines, and the
- * replay has stopped.
+ * as it was at the fork, K distinct lines kept, and judges its run as if
+ * max_denials were one more: it keeps the first max_denials + 1 - K lines
+ * of its run new to those K, and stops after them, never before the
+ * serial judge would have (whose count is never below the worker's).
+ * Replaying the runs' lines in commit order through judge__add() then
+ * keeps the same first max_denials lines and reaches the same "enough":
+ * of run k's lines, the D already seen in earlier runs are skipped, and
+ * the other max_denials + 1 - K - D or more are all the serial judge
+ * could add before it stops, as the earlier runs added D.
  *
  * gitapps.maxTreeEntries counts across the whole push.  Each line carries
  * the worker's count when it was found, and its run's final count follows
@@ -34,6 +35,9 @@
 #define JUDGE_DEFAULT_MIN_RUN 1024u
 /* Processes when gitapps.workers says nothing: a push has no more. */
 #define JUDGE_DEFAULT_WORKERS 4u
+
+/* Seconds a worker may take past gitapps.timeout before it is killed. */
+#define JUDGE_WORKER_GRACE 2
 
 #define JUDGE_WIRE_MAGIC 0x6a756467u	/* "judg" */
 
@@ -91,11 +95,13 @@ static int judge_run_in_worker(struct buf *out, void *payload)
 	struct judge_wire_head head = {JUDGE_WIRE_MAGIC, 0, 0, 0, 0};
 	struct err err = {""};
 
-	/* room for max_denials + 1 lines new to the judge's (see above) */
-	judge->config.max_denials += base + 1;
+	/* judged as if gitapps.maxDenials were one more (see above) */
+	judge->config.max_denials += 1;
 	run->charge->err = &err;
 	if (judge__history(judge, run->charge, run->walk, run->from, run->to,
 			   &err) < 0) {
+		if (err.msg[0] == '\0')
+			err_set(&err, "a worker could not judge its commits");
 		head.status = -1;
 		head.err_len = strlen(err.msg);
 	}
@@ -193,8 +199,14 @@ static int judge_take_in(struct judge *judge, const struct judge_team *team,
 	if ((p = judge_wire_take(&w, sizeof(head))) == NULL)
 		return judge_wire_bad(err);
 	memcpy(&head, p, sizeof(head));
-	if (head.magic != JUDGE_WIRE_MAGIC || head.err_len >= sizeof(msg) ||
-	    (p = judge_wire_take(&w, head.err_len)) == NULL)
+	/* a run ends in an error with a message, or in none without */
+	if (head.magic != JUDGE_WIRE_MAGIC ||
+	    (head.status != 0 && head.status != -1) ||
+	    (head.status == -1) != (head.err_len > 0) ||
+	    head.err_len >= sizeof(msg) ||
+	    head.nlines > judge->config.max_denials + 1 ||
+	    (p = judge_wire_take(&w, head.err_len)) == NULL ||
+	    memchr(p, '\0', head.err_len) != NULL)
 		return judge_wire_bad(err);
 	memcpy(msg, p, head.err_len);
 	msg[head.err_len] = '\0';
@@ -214,8 +226,10 @@ static int judge_take_in(struct judge *judge, const struct judge_team *team,
 			goto done;
 		last = l.counted;
 		if ((p = judge_wire_take(&w, l.line_len)) == NULL ||
+		    memchr(p, '\0', l.line_len) != NULL ||
 		    buf_put(&line, p, l.line_len) < 0 ||
 		    (p = judge_wire_take(&w, l.hint_len)) == NULL ||
+		    memchr(p, '\0', l.hint_len) != NULL ||
 		    buf_put(&hint, p, l.hint_len) < 0)
 			goto bad;
 		if (judge__add(judge, &line, &hint,
@@ -250,12 +264,19 @@ int judge__gather(struct judge *judge, struct judge_team *team,
 		  struct err *err)
 {
 	struct buf answer = BUF_INIT;
+	/*
+	 * A worker stops at gitapps.timeout on its own, as the judge
+	 * does; one that is still running seconds later is stuck.
+	 */
+	struct timespec deadline = judge->config.deadline;
 	size_t k;
 	int error = -1;
 
+	deadline.tv_sec += JUDGE_WORKER_GRACE;
 	for (k = 1; k < team->nruns && !judge__enough(judge); k++) {
 		buf_clear(&answer);
-		if (worker_finish(&team->workers[k], &answer, err) < 0 ||
+		if (worker_finish(&team->workers[k], &answer, &deadline,
+				  err) < 0 ||
 		    judge_take_in(judge, team, &answer, err) < 0)
 			goto done;
 	}

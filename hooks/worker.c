@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -85,9 +86,40 @@ static int worker_wait(pid_t pid, int *status)
 	return got == pid ? 0 : -1;
 }
 
-int worker_finish(struct worker *w, struct buf *out, struct err *err)
+/*
+ * Wait until fd can be read or the deadline passes: 1 readable, 0 past
+ * the deadline, -1 an error (errno).
+ */
+static int worker_wait_readable(int fd, const struct timespec *deadline)
 {
-	int status = 0, error = -1;
+	struct pollfd pfd = {fd, POLLIN, 0};
+
+	for (;;) {
+		struct timespec now;
+		long long ms = -1;
+		int n;
+
+		if (deadline != NULL) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+			     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+			if (ms < 0)
+				return 0;
+			if (ms > 60000)
+				ms = 60000;	/* then look at the clock again */
+		}
+		n = poll(&pfd, 1, (int)ms);
+		if (n > 0)
+			return 1;
+		if (n < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+int worker_finish(struct worker *w, struct buf *out,
+		  const struct timespec *deadline, struct err *err)
+{
+	int status = 0, error = -1, ready;
 	bool read_all = false;
 
 	if (w->pid == 0)
@@ -95,6 +127,14 @@ int worker_finish(struct worker *w, struct buf *out, struct err *err)
 	for (;;) {
 		ssize_t n;
 
+		if ((ready = worker_wait_readable(w->fd, deadline)) <= 0) {
+			if (ready == 0)
+				err_set(err, "a worker did not finish in time");
+			else
+				err_set(err, "cannot wait for a worker: %s",
+					strerror(errno));
+			break;
+		}
 		if (buf_grow(out, 65536) < 0) {
 			err_set(err, "out of memory");
 			break;

@@ -3,6 +3,7 @@
 #define HOOKS_WORKER_H
 
 #include <sys/types.h>
+#include <time.h>
 
 #include "../common/buf.h"
 #include "../common/err.h"
@@ -41,11 +42,13 @@ int worker_start(struct worker *w, worker_fn fn, void *payload,
 
 /*
  * Read the child's whole answer into out (appended), then reap it.
- * Returns 0 when it wrote its answer and exited 0, or -1 with err set:
- * it crashed, was killed, or said it could not answer.  The worker is
- * then done with either way.
+ * deadline (CLOCK_MONOTONIC; NULL: none) bounds the wait: a worker still
+ * not done then is killed.  Returns 0 when it wrote its answer and exited
+ * 0, or -1 with err set: it crashed, was killed, said it could not answer
+ * or ran past the deadline.  The worker is then done with either way.
  */
-int worker_finish(struct worker *w, struct buf *out, struct err *err);
+int worker_finish(struct worker *w, struct buf *out,
+		  const struct timespec *deadline, struct err *err);
 
 /* Stop a worker whose answer is no longer wanted, and reap it; NULL-safe. */
 void worker_cancel(struct worker *w);

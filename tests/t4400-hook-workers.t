@@ -20,24 +20,47 @@ acl_check () {
 		git -C "$SHARNESS_TRASH_DIRECTORY/server.git" acl check "$@"
 }
 
-# history <branch> <commits> <bad> <broken> [<gone>]: fast-import <commits> commits
-# on top of main into refs/heads/<branch>, a minute apart.  Commit k (1 is
-# the oldest) changes ok/f<k mod 97>; a k listed in <bad> also adds
-# bad/<k>, which Alice may not; a k listed in <broken> adds
-# ok/.git/config, which no tree may hold, and commit k + 1 removes it; a
-# k listed in <gone> removes bad/.
+# history <branch> <commits> <bad> <broken> [<gone> [<every> <side-bad>]]:
+# fast-import <commits> commits on top of main into refs/heads/<branch>, a
+# minute apart.  Commit k (1 is the oldest) changes ok/f<k mod 97>; a k
+# listed in <bad> also adds bad/<k>, which Alice may not; a k listed in
+# <broken> adds ok/.git/config, which no tree may hold, and commit k + 1
+# removes it; a k listed in <gone> removes bad/.  With <every>, each
+# commit k that <every> divides is a merge of a side commit on k - 1 that
+# changes ok/side/f<k mod 13>, and adds bad/side<k> when k is listed in
+# <side-bad> (the merge leaves that file out).
 history () {
 	awk -v ref="refs/heads/$1" -v n="$2" -v bad=" $3 " -v broken=" $4 " \
-		-v gone=" $5 " \
+		-v gone=" $5 " -v every="${6:-0}" -v sidebad=" $7 " \
 		-v from="$(git rev-parse main)" '
 	BEGIN {
 		for (k = 1; k <= n; k++) {
+			side = every > 0 && k > 1 && k % every == 0
+			if (side) {
+				printf "commit refs/side/%s\n", ref
+				printf "mark :%d\n", 1000000 + k
+				printf "committer C <c@example.com> %d +0000\n", \
+					1764100000 + 60 * k - 30
+				printf "data <<E\ns%d\nE\n", k
+				printf "from :%d\n", k - 1
+				printf "M 100644 inline ok/side/f%d\ndata <<E\n%d\nE\n", \
+					k % 13, k
+				if (index(sidebad, " " k " "))
+					printf "M 100644 inline bad/side%d\ndata <<E\nx\nE\n", k
+				printf "\n"
+			}
 			printf "commit %s\n", ref
+			printf "mark :%d\n", k
 			printf "committer C <c@example.com> %d +0000\n", \
 				1764100000 + 60 * k
 			printf "data <<E\nc%d\nE\n", k
 			if (k == 1)
 				printf "from %s\n", from
+			if (side) {
+				printf "merge :%d\n", 1000000 + k
+				printf "M 100644 inline ok/side/f%d\ndata <<E\n%d\nE\n", \
+					k % 13, k
+			}
 			printf "M 100644 inline ok/f%d\ndata <<E\n%d\nE\n", \
 				k % 97, k
 			if (index(bad, " " k " "))
@@ -127,6 +150,7 @@ test_expect_success 'setup: an owner and Alice; main with ok/; Alice may change 
 		history spread 4200 "100 1500 2500 3900" "" &&
 		history broken 4200 2050 2000 &&
 		history late 4200 "500 501" "" 600 &&
+		history merges 4200 "" "" "" 10 "200 1800 2600 4000" &&
 		test $(git rev-list --count main..spread) = 4200
 	)
 '
@@ -186,6 +210,20 @@ test_expect_success '... and when all of them are in one later run' '
 	echo 3 >expect &&
 	test_cmp expect count &&
 	grep -x "denied: and 1 or more" late.1
+'
+
+test_expect_success 'merges and their side commits, shared out: the same denials' '
+	check_all merges merges &&
+	test $(cat merges.code) = 1 &&
+	test "$(processes merges 4)" = 4 &&
+	grep "^stats: commits 4620 " merges.stats.4 &&
+	for k in 200 1800 2600 4000
+	do
+		c=$(short client merges~$((4200 - k))^2) &&
+		grep -x -F "denied: $ALICE may not create-file bad/side$k on heads/main (commit $c)" \
+			merges.1 || return 1
+	done &&
+	! grep "bad/side.*(commit $(short client merges))" merges.1
 '
 
 test_expect_success 'a tree no commit may hold, in a later run: the same error' '
@@ -255,6 +293,39 @@ test_expect_success '... and its clean twin is accepted' '
 		push_ok "$ALICE" origin clean:refs/heads/main
 	) &&
 	ref_is server.git refs/heads/main $(git -C client rev-parse clean) &&
+	git -C server.git config --unset gitapps.workers
+'
+
+test_expect_success 'a push of two refs, the first denied before the history is shared out' '
+	test_when_finished stop_gpg_agent &&
+	git -C server.git config gitapps.maxDenials 3 &&
+	before=$(git -C server.git rev-parse refs/heads/main) &&
+	git -C server.git update-ref refs/heads/a $(git -C client rev-parse clean~4200) &&
+	(
+		cd client &&
+		fresh &&
+		history late2 4200 "500 501" "" 600
+	) &&
+	for w in 1 4
+	do
+		git -C server.git config gitapps.workers $w &&
+		(
+			cd client &&
+			push_denied "$ALICE" origin main:refs/heads/a \
+				late2:refs/heads/main
+		) &&
+		hook_lines >two.$w || return 1
+	done &&
+	test_cmp two.1 two.4 &&
+	ref_is server.git refs/heads/main $before &&
+	ref_is server.git refs/heads/a $(git -C client rev-parse clean~4200) &&
+	head -n 1 two.1 >first &&
+	grep "^denied: $ALICE may not fast-forward heads/a" first &&
+	grep -c "^denied: $ALICE" two.1 >count &&
+	echo 3 >expect &&
+	test_cmp expect count &&
+	grep -x "denied: and 1 or more" two.1 &&
+	git -C server.git config --unset gitapps.maxDenials &&
 	git -C server.git config --unset gitapps.workers
 '
 

@@ -30,7 +30,7 @@ static void test_answer_comes_back(void **state)
 	(void)state;
 	assert_int_equal(worker_start(&w, answer_text, "judged", &err), 0);
 	assert_true(w.pid > 0);
-	assert_int_equal(worker_finish(&w, &out, &err), 0);
+	assert_int_equal(worker_finish(&w, &out, NULL, &err), 0);
 	assert_string_equal(buf_cstr(&out), "judged");
 	assert_int_equal(w.pid, 0);
 	/* reaped: no child left */
@@ -59,7 +59,7 @@ static void test_big_answer_is_read_whole(void **state)
 
 	(void)state;
 	assert_int_equal(worker_start(&w, answer_big, &n, &err), 0);
-	assert_int_equal(worker_finish(&w, &out, &err), 0);
+	assert_int_equal(worker_finish(&w, &out, NULL, &err), 0);
 	assert_int_equal(out.len, n);
 	for (i = 0; i < n; i++)
 		if (out.ptr[i] != (char)('a' + i % 26))
@@ -82,7 +82,7 @@ static void test_no_answer_is_an_error(void **state)
 
 	(void)state;
 	assert_int_equal(worker_start(&w, answer_none, NULL, &err), 0);
-	assert_int_equal(worker_finish(&w, &out, &err), -1);
+	assert_int_equal(worker_finish(&w, &out, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "a worker failed"));
 	/* what it wrote before failing is not passed off as an answer */
 	assert_int_equal(out.len, 0);
@@ -107,7 +107,7 @@ static void test_killed_worker_is_an_error(void **state)
 
 	(void)state;
 	assert_int_equal(worker_start(&w, answer_then_die, NULL, &err), 0);
-	assert_int_equal(worker_finish(&w, &out, &err), -1);
+	assert_int_equal(worker_finish(&w, &out, NULL, &err), -1);
 	assert_string_equal(err.msg, "a worker was killed by signal 9");
 	buf_dispose(&out);
 }
@@ -137,6 +137,29 @@ static void test_cancel_stops_and_reaps(void **state)
 	assert_int_equal(errno, ECHILD);
 	worker_cancel(&w);	/* done with: a no-op */
 	worker_cancel(NULL);
+}
+
+static void test_stuck_worker_is_killed_at_the_deadline(void **state)
+{
+	struct worker w = WORKER_INIT;
+	struct buf out = BUF_INIT;
+	struct err err = {""};
+	struct timespec deadline;
+
+	(void)state;
+	assert_int_equal(worker_start(&w, answer_never, NULL, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_nsec += 200 * 1000 * 1000;
+	if (deadline.tv_nsec >= 1000 * 1000 * 1000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000 * 1000 * 1000;
+	}
+	assert_int_equal(worker_finish(&w, &out, &deadline, &err), -1);
+	assert_string_equal(err.msg, "a worker did not finish in time");
+	assert_int_equal(w.pid, 0);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	buf_dispose(&out);
 }
 
 /* Whether pid is gone or a zombie (killed, not yet reaped by init). */
@@ -211,7 +234,7 @@ static void test_parent_stdio_is_written_once(void **state)
 	/* buffered in the parent when it forks */
 	fputs("once\n", f);
 	assert_int_equal(worker_start(&w, answer_quietly, NULL, &err), 0);
-	assert_int_equal(worker_finish(&w, &out, &err), 0);
+	assert_int_equal(worker_finish(&w, &out, NULL, &err), 0);
 	rewind(f);
 	assert_int_equal(fread(text, 1, sizeof(text) - 1, f), 5);
 	assert_string_equal(text, "once\n");
@@ -233,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_no_answer_is_an_error),
 		cmocka_unit_test(test_killed_worker_is_an_error),
 		cmocka_unit_test(test_cancel_stops_and_reaps),
+		cmocka_unit_test(test_stuck_worker_is_killed_at_the_deadline),
 		cmocka_unit_test(test_workers_die_with_their_parent),
 		cmocka_unit_test(test_parent_stdio_is_written_once),
 		cmocka_unit_test(test_cpus),
