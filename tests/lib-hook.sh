@@ -10,6 +10,18 @@ rules () {
 	cat >"$SHARNESS_TRASH_DIRECTORY/rules/$1"
 }
 
+# base_policy <id>...: base/ holds what `git acl init` commits (the
+# default policy files) and these users' key files, for set_policy.
+base_policy () {
+	mkdir base &&
+	cp -R "$DEFAULT_POLICY"/. base/ &&
+	mkdir base/keys &&
+	for bp_id in "$@"
+	do
+		gpg --armor --export $bp_id >base/keys/$bp_id.asc || return 1
+	done
+}
+
 # set_policy: the server's policy becomes the base one (init's files and
 # every user's key) plus rules/, committed on the server as an owner's
 # setup would be.

@@ -22,13 +22,7 @@ test_expect_success 'setup: an owner, Alice and Bob; main with docs/ src/' '
 	ALICE=$(make_key "Alice <alice@example.com>") &&
 	BOB=$(make_key "Bob <bob@example.com>") &&
 	setup_server server.git "$OWNER" &&
-	mkdir base &&
-	cp -R "$DEFAULT_POLICY"/. base/ &&
-	mkdir base/keys &&
-	for id in $OWNER $ALICE $BOB
-	do
-		gpg --armor --export $id >base/keys/$id.asc || return 1
-	done &&
+	base_policy $OWNER $ALICE $BOB &&
 	rules refs/t.conf </dev/null &&
 	set_policy &&
 	git clone -q server.git client 2>/dev/null &&

@@ -27,13 +27,7 @@ test_expect_success 'setup: an owner and Alice; main with docs/, src/, slow/' '
 	OWNER=$(make_key "Owner <owner@example.com>") &&
 	ALICE=$(make_key "Alice <alice@example.com>") &&
 	setup_server server.git "$OWNER" &&
-	mkdir base &&
-	cp -R "$DEFAULT_POLICY"/. base/ &&
-	mkdir base/keys &&
-	for id in $OWNER $ALICE
-	do
-		gpg --armor --export $id >base/keys/$id.asc || return 1
-	done &&
+	base_policy $OWNER $ALICE &&
 	rules refs/t.conf </dev/null &&
 	set_policy &&
 	git clone -q server.git client 2>/dev/null &&

@@ -14,13 +14,7 @@ test_expect_success 'setup: an owner and Alice, who may only move main' '
 	ALICE=$(make_key "Alice <alice@example.com>") &&
 	echo "$ALICE" >alice.id &&
 	setup_server server.git "$OWNER" &&
-	mkdir base &&
-	cp -R "$DEFAULT_POLICY"/. base/ &&
-	mkdir base/keys &&
-	for id in $OWNER $ALICE
-	do
-		gpg --armor --export $id >base/keys/$id.asc || return 1
-	done &&
+	base_policy $OWNER $ALICE &&
 	rules refs/t.conf <<-\EOF &&
 	anyone fast-forward heads/main
 	EOF
