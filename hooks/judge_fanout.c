@@ -81,11 +81,6 @@ static size_t judge_runs_wanted(const struct judge *judge, size_t ncommits)
 	return want < most ? want : most;
 }
 
-static int judge_wire_put(struct buf *out, const void *data, size_t len)
-{
-	return buf_put(out, data, len);
-}
-
 /* In the worker: judge the run, then say what was found. */
 static int judge_run_in_worker(struct buf *out, void *payload)
 {
@@ -110,17 +105,17 @@ static int judge_run_in_worker(struct buf *out, void *payload)
 		       : judge->config.max_denials;
 	head.counted = treediff_entries_counted(judge->treediff);
 	head.nlines = kept - base;
-	if (judge_wire_put(out, &head, sizeof(head)) < 0 ||
-	    judge_wire_put(out, err.msg, head.err_len) < 0)
+	if (buf_put(out, &head, sizeof(head)) < 0 ||
+	    buf_put(out, err.msg, head.err_len) < 0)
 		return -1;
 	for (i = base; i < kept; i++) {
 		const struct judge_denial *d = &judge->denials[i];
 		struct judge_wire_line line = {d->counted, strlen(d->line),
 					       strlen(d->hint)};
 
-		if (judge_wire_put(out, &line, sizeof(line)) < 0 ||
-		    judge_wire_put(out, d->line, line.line_len) < 0 ||
-		    judge_wire_put(out, d->hint, line.hint_len) < 0)
+		if (buf_put(out, &line, sizeof(line)) < 0 ||
+		    buf_put(out, d->line, line.line_len) < 0 ||
+		    buf_put(out, d->hint, line.hint_len) < 0)
 			return -1;
 	}
 	return 0;
