@@ -32,11 +32,11 @@ struct judge_config {
 	/*
 	 * gitapps.workers: processes that judge the commits of one ref
 	 * update, the judge's own included; 0: one per processor, at most
-	 * 4; at most 8.  A run of fewer than min_run commits (0: 1024) is
-	 * not worth a fork: smaller pushes are judged in one process.
+	 * 4; at most 8.  A run of fewer than 1024 commits is not worth a
+	 * fork: smaller pushes are judged in one process.  judge_command()
+	 * forks them, so call it only while the process has one thread.
 	 */
 	unsigned workers;
-	size_t min_run;
 	/*
 	 * `git acl check`: a command is judged as if its ref were at <old>
 	 * now (no stale-<old> check) and, for a creation, only refs other
@@ -91,10 +91,7 @@ struct judge_stats {
 	unsigned processes;	/* the most that judged one ref update */
 };
 
-/*
- * judge_command() forks workers (gitapps.workers) for the commits of a
- * large push: call it only while the process has a single thread.
- */
+/* Fill out with what judging has cost so far. */
 void judge_stats(const struct judge *judge, struct judge_stats *out);
 
 /* How many denials so far. */

@@ -31,8 +31,8 @@
  * stopped there.
  */
 
-/* Commits a worker's run must hold at least, unless configured. */
-#define JUDGE_DEFAULT_MIN_RUN 1024u
+/* Commits a worker's run must hold at least. */
+#define JUDGE_MIN_RUN 1024u
 /* Processes when gitapps.workers says nothing: a push has no more. */
 #define JUDGE_DEFAULT_WORKERS 4u
 
@@ -65,9 +65,7 @@ struct judge_run {
 
 static size_t judge_runs_wanted(const struct judge *judge, size_t ncommits)
 {
-	size_t min_run = judge->config.min_run ? judge->config.min_run
-					       : JUDGE_DEFAULT_MIN_RUN;
-	size_t want = judge->config.workers, most = ncommits / min_run;
+	size_t want = judge->config.workers, most = ncommits / JUDGE_MIN_RUN;
 
 	if (most < 2)
 		return 1;	/* not worth a fork */
@@ -121,6 +119,13 @@ static int judge_run_in_worker(struct buf *out, void *payload)
 	return 0;
 }
 
+/* Where run k of nruns starts: runs differ in length by one at most. */
+static size_t judge_run_start(const struct walk *walk, size_t nruns,
+			      size_t k)
+{
+	return walk->ncommits / nruns * k + walk->ncommits % nruns * k / nruns;
+}
+
 int judge__fan_out(struct judge *judge, struct judge_team *team,
 		   struct judge_charge *charge, const struct walk *walk,
 		   struct err *err)
@@ -132,26 +137,21 @@ int judge__fan_out(struct judge *judge, struct judge_team *team,
 	if (nruns < 2 || judge__enough(judge))
 		return 0;
 	if ((team->workers = calloc(nruns, sizeof(*team->workers))) == NULL ||
-	    (team->bounds = calloc(nruns + 1, sizeof(*team->bounds))) ==
-		    NULL ||
 	    (team->runs = calloc(nruns, sizeof(*team->runs))) == NULL)
 		return err_set(err, "out of memory");
-	team->kept_at_fork = judge->ndenials;
 	team->counted_at_fork = treediff_entries_counted(judge->treediff);
-	for (k = 0; k <= nruns; k++)
-		team->bounds[k] = walk->ncommits / nruns * k +
-				  walk->ncommits % nruns * k / nruns;
 	for (k = 1; k < nruns; k++) {
 		struct judge_run *run = &team->runs[k];
 
-		*run = (struct judge_run){judge, charge, walk, team->bounds[k],
-					  team->bounds[k + 1]};
+		*run = (struct judge_run){judge, charge, walk,
+					  judge_run_start(walk, nruns, k),
+					  judge_run_start(walk, nruns, k + 1)};
 		if (worker_start(&team->workers[k], judge_run_in_worker, run,
 				 err) < 0)
 			return -1;
 		team->nruns = k + 1;
 	}
-	team->first_end = team->bounds[1];
+	team->first_end = judge_run_start(walk, nruns, 1);
 	if (nruns > judge->workers_used)
 		judge->workers_used = (unsigned)nruns;
 	return 0;
@@ -290,7 +290,6 @@ void judge__team_dispose(struct judge_team *team)
 	for (k = 1; k < team->nruns; k++)
 		worker_cancel(&team->workers[k]);
 	free(team->workers);
-	free(team->bounds);
 	free(team->runs);
 	memset(team, 0, sizeof(*team));
 }

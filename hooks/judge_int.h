@@ -65,11 +65,9 @@ struct judge_run;
 
 struct judge_team {
 	struct worker *workers;		/* [nruns], [0] unused */
-	struct judge_run *runs;		/* what each worker judges */
-	size_t *bounds;			/* [nruns + 1]: run k is [k, k+1) */
+	struct judge_run *runs;		/* what each worker judges, [0] unused */
 	size_t nruns;			/* 0: no fan-out */
 	size_t first_end;		/* the judge's own run: [0, first_end) */
-	size_t kept_at_fork;		/* judge->ndenials at the fork */
 	size_t counted_at_fork;		/* changed entries at the fork */
 };
 
