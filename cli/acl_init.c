@@ -15,6 +15,7 @@
 #include "../common/buf.h"
 #include "../common/file.h"
 #include "../hooks/keyfile.h"
+#include "../hooks/settings.h"
 #include "../policy/policy.h"
 #include "../policy/userid.h"
 #include "acl.h"
@@ -327,6 +328,17 @@ static int init_configure(git_repository *repo, const struct init_owner *owners,
 				  INIT_MAX_INPUT_SIZE) < 0) {
 		init_git_error("cannot write the repository's config");
 		goto done;
+	}
+	/* SPEC 4: pinned here, where they override every other level */
+	for (i = 0; i < settings_nfsck_pins; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "receive.fsck.%s",
+			 settings_fsck_pins[i]);
+		if (git_config_set_string(local, name, "error") < 0) {
+			init_git_error("cannot write the repository's config");
+			goto done;
+		}
 	}
 	status = 0;
 done:

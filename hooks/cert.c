@@ -133,6 +133,22 @@ static int cert_check_bytes(const char *data, size_t len, struct err *err)
 	return 0;
 }
 
+/* git's gpg.format=ssh and =x509 signatures (gpg-interface.c) */
+#define CERT_SSH_BEGIN "-----BEGIN SSH SIGNATURE-----"
+#define CERT_X509_BEGIN "-----BEGIN SIGNED MESSAGE-----"
+
+/* Whether a line of data starts with marker. */
+static bool cert_has_line(const char *data, size_t len, const char *marker)
+{
+	struct cert_reader r = {data, data + len, 0};
+	struct cert_line line;
+
+	while (cert_next_line(&r, &line))
+		if (cert_line_starts_with(&line, marker))
+			return true;
+	return false;
+}
+
 /*
  * SPEC 2: the signature begins at the last line that starts with the BEGIN
  * marker, and the signed payload is every byte before that line: the split
@@ -150,9 +166,19 @@ static int cert_split(struct cert *cert, size_t len, size_t *sig_lineno,
 			sig = line.text;
 			*sig_lineno = r.lineno;
 		}
+	if (sig == NULL && cert_has_line(cert->data, len, CERT_SSH_BEGIN))
+		return err_set(err, "push certificate is signed with an ssh "
+				    "key, not OpenPGP: push with 'git -c "
+				    "gpg.format=openpgp push --signed'");
+	if (sig == NULL && cert_has_line(cert->data, len, CERT_X509_BEGIN))
+		return err_set(err, "push certificate is signed with X.509 "
+				    "(gpgsm), not OpenPGP: push with 'git -c "
+				    "gpg.format=openpgp push --signed'");
 	if (sig == NULL)
 		return err_set(err,
-			       "push certificate has no OpenPGP signature");
+			       "push certificate has no OpenPGP signature: "
+			       "push with 'git -c gpg.format=openpgp push "
+			       "--signed'");
 	cert->payload = cert->data;
 	cert->payload_len = (size_t)(sig - cert->data);
 	cert->signature = sig;

@@ -8,7 +8,7 @@
 #include "../common/buf.h"
 #include "../common/quote.h"
 #include "../policy/userid.h"
-#include "keyfile.h"
+#include "keychange.h"
 #include "packodb.h"
 #include "policyref.h"
 #include "refop.h"
@@ -452,7 +452,7 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 	}
 	if (policy_allows_all_tree_ops(judge->policy, &request, &all, err) < 0)
 		goto done;
-	if (all) {
+	if (all && !judge->config.no_fast_path) {
 		error = 0;	/* the allow-all fast path (SPEC 4) */
 		goto done;
 	}
@@ -498,85 +498,35 @@ done:
 }
 
 /*
- * A key file the push adds or changes must obey SPEC 2's rules; one that
- * was already there is judged when it is used, not now.
+ * What the push does to keys/ and banned/, checked on the tree difference
+ * alone (SPEC 2); a key file that was already there is judged when it is
+ * used, not now.
  */
 static int judge_key_files(struct judge *judge, const char *user,
-			   enum op op, const struct policyref *files,
-			   const git_oid *old, const git_oid *new,
+			   enum op op, const git_oid *old, const git_oid *new,
 			   const char *ref, struct err *err)
 {
-	git_commit *old_commit = NULL;
-	git_tree *old_tree = NULL;
-	git_tree_entry *entry = NULL;
-	struct buf problem = BUF_INIT, text = BUF_INIT;
+	struct keychange_options opts = {judge->config.owners,
+					 judge->config.nowners,
+					 judge->config.max_tree_entries,
+					 &judge->config.deadline};
+	struct keychange_problems problems = {{0}, 0};
 	size_t i;
 	int error = -1;
 
-	if (!git_oid_is_zero(old) &&
-	    (git_commit_lookup(&old_commit, judge->repo, old) < 0 ||
-	     git_commit_tree(&old_tree, old_commit) < 0))
-		old_tree = NULL;	/* then every key file is new */
-	for (i = 0; i < files->count; i++) {
-		const struct policy_file *f = &files->files[i];
-		const char *name = f->path + 5;
-		struct keyfile_info info;
-		char id[USERID_LEN + 1];
-
-		if (strncmp(f->path, "keys/", 5) != 0)
-			continue;
-		if (old_tree != NULL &&
-		    git_tree_entry_bypath(&entry, old_tree, f->path) == 0 &&
-		    git_oid_equal(git_tree_entry_id(entry),
-				  &files->ids[i])) {
-			git_tree_entry_free(entry);
-			entry = NULL;
-			continue;
-		}
-		git_tree_entry_free(entry);
-		entry = NULL;
-		if (strlen(name) != USERID_LEN + 4)
-			continue;	/* a bad name: the policy load says so */
-		memcpy(id, name, USERID_LEN);
-		id[USERID_LEN] = '\0';
-		/*
-		 * SPEC 2's rules for a pushed key file are about its form;
-		 * a key that is revoked or expired identifies nobody but may
-		 * be recorded, or nobody could ever publish a revocation.
-		 */
-		buf_clear(&problem);
-		if (keyfile_parse(&info, f->data, f->len, &problem) < 0) {
-			err_set(err, "out of memory");
-			goto done;
-		}
-		if (problem.len == 0 && strcmp(info.fprs[0], id) != 0 &&
-		    buf_printf(&problem, "holds the key %s, not %s",
-			       info.fprs[0], id) < 0) {
-			err_set(err, "out of memory");
-			goto done;
-		}
-		if (problem.len == 0)
-			continue;
-		buf_clear(&text);
-		if (quote_path(&text, f->path, strlen(f->path)) < 0 ||
-		    buf_printf(&text, " %s", buf_cstr(&problem)) < 0) {
-			err_set(err, "out of memory");
-			goto done;
-		}
+	if (keychange_check(&problems, judge->repo, old, new, &opts, err) < 0)
+		goto done;
+	for (i = 0; i < problems.n; i++)
 		if (judge_deny_text(judge, user, op_name(op), ref, new,
-				    buf_cstr(&text),
-				    "a key file is one armored public key, "
-				    "named by its fingerprint (see git-acl(1))",
+				    problems.items[i],
+				    "a key file is one armored public key at "
+				    "keys/<aa>/<ID>.asc, and only grows (see "
+				    "git-acl(1))",
 				    err) < 0)
 			goto done;
-	}
 	error = 0;
 done:
-	buf_dispose(&problem);
-	buf_dispose(&text);
-	git_tree_entry_free(entry);
-	git_tree_free(old_tree);
-	git_commit_free(old_commit);
+	keychange_problems_dispose(&problems);
 	return error;
 }
 
@@ -594,7 +544,8 @@ static int judge_policy_update(struct judge *judge, const char *user,
 	struct buf text = BUF_INIT;
 	int error = -1;
 
-	if (policyref_read(&files, judge->repo, new, &diags, err) < 0)
+	/* keys/ and banned/ are never listed: see judge_key_files() */
+	if (policyref_read_rules(&files, judge->repo, new, &diags, err) < 0)
 		goto done;
 	if (policy_load(&next, files->files, files->count, &opts, &diags,
 			&why) < 0) {
@@ -609,7 +560,7 @@ static int judge_policy_update(struct judge *judge, const char *user,
 					err);
 		goto done;
 	}
-	error = judge_key_files(judge, user, op, files, old, new, ref, err);
+	error = judge_key_files(judge, user, op, old, new, ref, err);
 done:
 	buf_dispose(&text);
 	policy_free(next);

@@ -43,6 +43,12 @@ struct judge_config {
 	 * than its own count as existing (SPEC 3).
 	 */
 	bool offline;
+	/*
+	 * No allow-all fast path: receive.fsck.skipList is set in the
+	 * repository's config, so git's fsck may not check every tree the
+	 * fast path would leave to it (SPEC 4).
+	 */
+	bool no_fast_path;
 };
 
 struct judge;

@@ -115,6 +115,9 @@ static int keyfile_check_packets(struct keyfile_info *info,
 				return buf_printf(problem,
 						  "holds more than %u subkeys",
 						  KEYFILE_MAX_KEYS - 1);
+			/* subkeys sign only once back-signed: keyfile_parse */
+			info->signs[info->nfprs] =
+				packet.tag == PGP_TAG_PUBLIC_KEY;
 			keyfile_fingerprint(info->fprs[info->nfprs++],
 					    &packet);
 			break;
@@ -161,6 +164,94 @@ int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
 	else
 		error = keyfile_check_packets(info, &bin, problem);
 	buf_dispose(&bin);
+	return error;
+}
+
+/* The packets of an armored key file, whole (header and body). */
+struct keyfile_packets {
+	struct buf bin;
+	size_t *start, *len;
+	bool *used;
+	size_t n;
+};
+
+static void keyfile_packets_dispose(struct keyfile_packets *p)
+{
+	buf_dispose(&p->bin);
+	free(p->start);
+	free(p->len);
+	free(p->used);
+	memset(p, 0, sizeof(*p));
+}
+
+/* 1: split; 0: not one armored public key; -1: out of memory. */
+static int keyfile_split(struct keyfile_packets *out, const char *data,
+			 size_t len)
+{
+	struct pgp_packet packet;
+	struct err why;
+	size_t pos = 0, before = 0, alloc = 0;
+	int rc;
+
+	if (len > KEYFILE_MAX ||
+	    pgp_dearmor(&out->bin, data, len, "PGP PUBLIC KEY BLOCK", &why) <
+		    0)
+		return 0;
+	while ((rc = pgp_packet_next(&packet,
+				     (const unsigned char *)out->bin.ptr,
+				     out->bin.len, &pos, &why)) > 0) {
+		if (out->n == alloc) {
+			size_t n = alloc ? 2 * alloc : 16;
+			size_t *s = realloc(out->start, n * sizeof(*s));
+
+			if (s == NULL)
+				return -1;
+			out->start = s;
+			if ((s = realloc(out->len, n * sizeof(*s))) == NULL)
+				return -1;
+			out->len = s;
+			alloc = n;
+		}
+		out->start[out->n] = before;
+		out->len[out->n++] = pos - before;
+		before = pos;
+	}
+	if (rc < 0)
+		return 0;
+	if (out->n > 0 && (out->used = calloc(out->n, 1)) == NULL)
+		return -1;
+	return 1;
+}
+
+int keyfile_grows(bool *grows, const char *old, size_t old_len,
+		  const char *new, size_t new_len)
+{
+	struct keyfile_packets a = {BUF_INIT, NULL, NULL, NULL, 0},
+			       b = {BUF_INIT, NULL, NULL, NULL, 0};
+	size_t i, j;
+	int rc, error = -1;
+
+	*grows = false;
+	if ((rc = keyfile_split(&a, old, old_len)) < 0 ||
+	    (rc > 0 && (rc = keyfile_split(&b, new, new_len)) < 0))
+		goto done;
+	error = 0;
+	if (rc == 0)
+		goto done;
+	for (i = 0; i < a.n; i++) {
+		for (j = 0; j < b.n; j++)
+			if (!b.used[j] && a.len[i] == b.len[j] &&
+			    memcmp(a.bin.ptr + a.start[i], b.bin.ptr + b.start[j],
+				   a.len[i]) == 0)
+				break;
+		if (j == b.n)
+			goto done;	/* a packet was removed */
+		b.used[j] = true;
+	}
+	*grows = true;
+done:
+	keyfile_packets_dispose(&a);
+	keyfile_packets_dispose(&b);
 	return error;
 }
 

@@ -2,6 +2,7 @@
 #ifndef HOOKS_KEYFILE_H
 #define HOOKS_KEYFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../common/buf.h"
@@ -16,6 +17,12 @@
 struct keyfile_info {
 	/* v4 fingerprints, upper-case hex: [0] the primary key, then subkeys */
 	char fprs[KEYFILE_MAX_KEYS][41];
+	/*
+	 * Whether fprs[i] may identify a signer (SPEC 2 candidates): the
+	 * primary always; a subkey only when it may sign and is bound by a
+	 * binding signature with a valid back-signature made by itself.
+	 */
+	bool signs[KEYFILE_MAX_KEYS];
 	size_t nfprs;
 };
 
@@ -34,6 +41,16 @@ struct keyfile_info {
  */
 int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
 		  struct buf *problem);
+
+/*
+ * SPEC 2: a key file changes only by adding packets.  *grows is true when
+ * every packet of old (a multiset: a packet twice must stay twice) is in
+ * new, byte for byte; false when a packet was removed or either file is
+ * not one armored public key block.  Returns 0, or -1 when memory runs
+ * out.
+ */
+int keyfile_grows(bool *grows, const char *old, size_t old_len,
+		  const char *new, size_t new_len);
 
 /*
  * A private, empty gpg home (mkdtemp, 0700, `no-autostart` so that no

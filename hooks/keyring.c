@@ -18,8 +18,6 @@
 #include "keyfile.h"
 
 #define KEYRING_PATH_MAX 4096
-/* More key files than this claiming one signing key is an attack. */
-#define KEYRING_MAX_CANDIDATES 8u
 
 /*
  * Never one keyring holding every key file: a crafted key could then make
@@ -174,7 +172,11 @@ static bool keyring_summary_is_good(gpgme_sigsum_t summary)
 	return (summary & bad) == 0;
 }
 
-/* Whether fpr (any case) is one of the key file's, primary or subkey. */
+/*
+ * Whether fpr (any case) is one of the key file's keys that may identify
+ * a signer: its primary, or a signing subkey with a valid back-signature
+ * (SPEC 2).  A copy of someone else's key in this file is neither.
+ */
 static bool keyring_holds(const struct keyfile_info *info, const char *fpr)
 {
 	size_t i;
@@ -182,7 +184,7 @@ static bool keyring_holds(const struct keyfile_info *info, const char *fpr)
 	if (strlen(fpr) != 40)
 		return false;
 	for (i = 0; i < info->nfprs; i++)
-		if (strcasecmp(info->fprs[i], fpr) == 0)
+		if (info->signs[i] && strcasecmp(info->fprs[i], fpr) == 0)
 			return true;
 	return false;
 }
@@ -264,6 +266,8 @@ static bool keyring_is_candidate(struct keyfile_info *info_out,
 	if (!form_ok || strcmp(info.fprs[0], key->id) != 0)
 		return false;	/* identifies nobody (lint says why) */
 	for (i = 0; i < info.nfprs && !match; i++) {
+		if (!info.signs[i])
+			continue;
 		if (sig->issuer_fpr[0] != '\0')
 			match = strcmp(info.fprs[i], sig->issuer_fpr) == 0;
 		else if (sig->issuer_keyid[0] != '\0')
@@ -281,7 +285,7 @@ int keyring_identify(enum keyring_result *result, char id_out[41],
 		     const struct keyring_options *opts, struct err *err)
 {
 	char home[KEYRING_PATH_MAX];
-	size_t i, candidates = 0, verified = 0;
+	size_t i, candidates = 0;
 
 	*result = KEYRING_UNKNOWN_KEY;
 	id_out[0] = '\0';
@@ -292,16 +296,7 @@ int keyring_identify(enum keyring_result *result, char id_out[41],
 
 		if (!keyring_is_candidate(&info, &keys[i], sig))
 			continue;
-		/*
-		 * Anyone who may register can publish key files carrying a
-		 * copy of another's subkey; gpg refuses them, but each costs
-		 * a gpg run on that user's every push (security review M2).
-		 */
-		if (++candidates > KEYRING_MAX_CANDIDATES)
-			return err_set(err, "more than %u key files hold the "
-					    "signing key: ask an owner to "
-					    "remove the copies",
-				       KEYRING_MAX_CANDIDATES);
+		candidates++;
 		if (keyring_home(home, sizeof(home), &temporary, &usable,
 				 &keys[i], opts, err) < 0)
 			return -1;
@@ -312,16 +307,14 @@ int keyring_identify(enum keyring_result *result, char id_out[41],
 			gpghome_remove(home);
 		if (error < 0)
 			return -1;
-		if (good && verified++ == 0)
+		/* the first good signature identifies (SPEC 2) */
+		if (good) {
 			memcpy(id_out, keys[i].id, 41);
+			*result = KEYRING_IDENTIFIED;
+			return 0;
+		}
 	}
-	if (verified == 1)
-		*result = KEYRING_IDENTIFIED;
-	else if (verified > 1)
-		*result = KEYRING_AMBIGUOUS;
-	else if (candidates > 0)
+	if (candidates > 0)
 		*result = KEYRING_BAD_SIGNATURE;
-	if (*result != KEYRING_IDENTIFIED)
-		id_out[0] = '\0';
 	return 0;
 }

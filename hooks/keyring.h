@@ -27,10 +27,9 @@ struct keyring_signature {
 };
 
 enum keyring_result {
-	KEYRING_IDENTIFIED,	/* exactly one key file verifies it */
+	KEYRING_IDENTIFIED,	/* a candidate verifies it */
 	KEYRING_UNKNOWN_KEY,	/* no key file holds the issuer */
 	KEYRING_BAD_SIGNATURE,	/* candidates, but none verifies it */
-	KEYRING_AMBIGUOUS,	/* more than one key file verifies it */
 };
 
 struct keyring_options {
@@ -41,10 +40,12 @@ struct keyring_options {
 };
 
 /*
- * Identify the signer (SPEC 2).  The candidates are the key files whose
- * primary or subkey fingerprint is the signature's issuer fingerprint (or,
- * without one, whose key id is its issuer key id), computed from the
- * packets.  Each candidate is imported alone (`import-options
+ * Identify the signer (SPEC 2) among keys, the candidates the caller found
+ * (by path and through the key index), in the order given: the file named
+ * by the issuer first.  A key file counts only when the issuer fingerprint
+ * (or, without one, the issuer key id) is its primary's or that of a
+ * signing subkey with a valid back-signature (keyfile_info.signs), computed
+ * from the packets.  The first good signature identifies.  Each candidate is imported alone (`import-options
  * self-sigs-only`) into a private gpg home that holds only that key
  * (`no-autostart`: no gpg-agent is left behind), cached per key-file blob
  * id under opts->cache_dir (built in a mkdtemp sibling, published by

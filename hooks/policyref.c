@@ -6,10 +6,11 @@
 
 #include "../common/buf.h"
 #include "../common/quote.h"
+#include "../policy/userid.h"
 #include "keyfile.h"
 
 static const char *const policyref_dirs[] = {"refs", "branches", "groups",
-					     "keys"};
+					     "keys", "banned"};
 
 void policyref_free(struct policyref *policy)
 {
@@ -116,12 +117,48 @@ static int policyref_diag(struct diag_list *diags, const char *dir,
 	return error;
 }
 
+/* "AB": two upper-case hex digits, a directory of the fan-out layout */
+static bool policyref_is_fanout_name(const char *name)
+{
+	return strlen(name) == 2 && userid_is_valid_prefix(name, 2);
+}
+
+static int policyref_read_dir(struct policyref *policy, git_repository *repo,
+			      const char *dir, const git_tree *tree,
+			      struct diag_list *diags, struct err *err);
+
+static int policyref_read_fanout(struct policyref *policy,
+				 git_repository *repo, const char *dir,
+				 const char *name, const git_oid *id,
+				 struct diag_list *diags, struct err *err)
+{
+	git_tree *sub = NULL;
+	struct buf path = BUF_INIT;
+	int error = -1;
+
+	if (buf_printf(&path, "%s/%s", dir, name) < 0) {
+		err_set(err, "out of memory");
+		goto done;
+	}
+	if (git_tree_lookup(&sub, repo, id) < 0) {
+		policyref_git_error(err, "cannot read policy");
+		goto done;
+	}
+	error = policyref_read_dir(policy, repo, buf_cstr(&path), sub, diags,
+				   err);
+done:
+	git_tree_free(sub);
+	buf_dispose(&path);
+	return error;
+}
+
 static int policyref_read_dir(struct policyref *policy, git_repository *repo,
 			      const char *dir, const git_tree *tree,
 			      struct diag_list *diags, struct err *err)
 {
 	size_t i, n = git_tree_entrycount(tree);
-	bool keys = strcmp(dir, "keys") == 0;
+	bool fanout = strncmp(dir, "keys/", 5) == 0;
+	bool keys = fanout || strcmp(dir, "keys") == 0;
 	git_odb *odb = NULL;
 	int error = -1;
 
@@ -145,6 +182,14 @@ static int policyref_read_dir(struct policyref *policy, git_repository *repo,
 		git_object_t type;
 		size_t size;
 
+		/* keys/<aa>/: the fan-out layout (SPEC 2), one level only */
+		if (keys && !fanout && mode == GIT_FILEMODE_TREE &&
+		    policyref_is_fanout_name(name)) {
+			if (policyref_read_fanout(policy, repo, dir, name, id,
+						  diags, err) < 0)
+				goto done;
+			continue;
+		}
 		if (mode != GIT_FILEMODE_BLOB) {
 			if (policyref_diag(diags, dir, name,
 					   "must be a regular file, not %s",
@@ -184,9 +229,9 @@ done:
 	return error;
 }
 
-int policyref_read(struct policyref **out, git_repository *repo,
-		   const git_oid *commit_id, struct diag_list *diags,
-		   struct err *err)
+static int policyref_read_some(struct policyref **out, git_repository *repo,
+			       const git_oid *commit_id, bool with_keys,
+			       struct diag_list *diags, struct err *err)
 {
 	struct policyref *policy = NULL;
 	git_commit *commit = NULL;
@@ -230,6 +275,10 @@ int policyref_read(struct policyref **out, git_repository *repo,
 				goto oom;
 			continue;
 		}
+		/* the hook never lists these (SPEC 2: cost flat in users) */
+		if (!with_keys && (strcmp(name, "keys") == 0 ||
+				   strcmp(name, "banned") == 0))
+			continue;
 		if (git_tree_lookup(&sub, repo, git_tree_entry_id(entry)) < 0) {
 			policyref_git_error(err, "cannot read policy");
 			goto done;
@@ -252,6 +301,20 @@ done:
 	git_commit_free(commit);
 	policyref_free(policy);
 	return error;
+}
+
+int policyref_read(struct policyref **out, git_repository *repo,
+		   const git_oid *commit_id, struct diag_list *diags,
+		   struct err *err)
+{
+	return policyref_read_some(out, repo, commit_id, true, diags, err);
+}
+
+int policyref_read_rules(struct policyref **out, git_repository *repo,
+			 const git_oid *commit_id, struct diag_list *diags,
+			 struct err *err)
+{
+	return policyref_read_some(out, repo, commit_id, false, diags, err);
 }
 
 int policyref_resolve(git_oid *out, git_repository *repo, const char *spec,

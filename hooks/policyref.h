@@ -29,8 +29,10 @@ struct policyref {
  * Read every file of the policy at commit_id straight from the object
  * database, never from a checkout.  The layout rules of SPEC 5 are checked
  * here, where entry types are known: at the top only the directories refs/,
- * branches/, groups/, keys/ and regular files (skipped, never read); inside
- * them only regular files (mode 100644) of at most POLICYREF_FILE_MAX bytes.
+ * branches/, groups/, keys/, banned/ and regular files (skipped, never
+ * read); inside them only regular files (mode 100644) of at most
+ * POLICYREF_FILE_MAX bytes, but for keys/<aa>/ directories (the fan-out
+ * layout of SPEC 2), read one level deep as keys/<aa>/<name>.
  * Breaking them is a policy error appended to diags, and the file is left
  * out.  Sizes are read from object headers before any content, so a huge
  * blob costs nothing: a key file over KEYFILE_MAX (hooks/keyfile.h) is
@@ -44,6 +46,16 @@ struct policyref {
 int policyref_read(struct policyref **out, git_repository *repo,
 		   const git_oid *commit_id, struct diag_list *diags,
 		   struct err *err);
+
+/*
+ * The same without keys/ and banned/, which it checks only for being
+ * directories and never lists: what the hook loads rules from, so that
+ * its cost does not grow with the number of registered users (SPEC 2).
+ * Key files and bans are then looked up by path (hooks/keylookup.h).
+ */
+int policyref_read_rules(struct policyref **out, git_repository *repo,
+			 const git_oid *commit_id, struct diag_list *diags,
+			 struct err *err);
 
 /*
  * Resolve spec (a ref name or any commit-ish) to a commit.  Returns 0,

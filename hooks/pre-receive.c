@@ -25,8 +25,7 @@
 #include "../policy/userid.h"
 #include "cert.h"
 #include "judge.h"
-#include "keyfile.h"
-#include "keyring.h"
+#include "identify.h"
 #include "packodb.h"
 #include "policyref.h"
 #include "settings.h"
@@ -193,7 +192,33 @@ static int hook_open(struct hook *hook, struct err *err)
 	 */
 	signal(SIGALRM, hook_timeout);
 	alarm(hook->settings.timeout + 5);
+	/*
+	 * SPEC 2: git reads the nonce settings from every config level, the
+	 * hook from the repository's only; both must be there, so that git
+	 * and the hook agree on the window.  Checked before the certificate:
+	 * without a seed git takes no signed push at all.
+	 */
+	if (!hook->settings.have_nonce_seed) {
+		err_set(err, "receive.certNonceSeed is not set in the "
+			     "repository's config, so this server cannot take "
+			     "signed pushes: every push is rejected (ask the "
+			     "admin to run 'git acl upgrade')");
+		goto done;
+	}
+	if (!hook->settings.have_nonce_slop) {
+		err_set(err, "receive.certNonceSlop is not set in the "
+			     "repository's config: every push is rejected "
+			     "(ask the admin to run 'git acl upgrade')");
+		goto done;
+	}
 	/* SPEC 4: the fast path leaves tree-entry checks to git's fsck */
+	if (hook->settings.unpinned_fsck != NULL) {
+		err_set(err, "receive.fsck.%s is not 'error' in the "
+			     "repository's config: every push is rejected "
+			     "(ask the admin to run 'git acl upgrade')",
+			hook->settings.unpinned_fsck);
+		goto done;
+	}
 	if (!hook->settings.fsck_objects) {
 		err_set(err, "receive.fsckObjects is not true in the "
 			     "repository's config: every push is rejected "
@@ -239,8 +264,9 @@ static int hook_load_policy(struct hook *hook, struct err *err)
 	if (rc < 0)
 		return hook_git_error(err, "cannot read " POLICY_REF);
 	hook->have_policy = true;
-	rc = policyref_read(&hook->policy_files, hook->repo,
-			    &hook->policy_commit, &diags, err);
+	/* rules only: keys/ and banned/ are looked up by path (SPEC 2) */
+	rc = policyref_read_rules(&hook->policy_files, hook->repo,
+				  &hook->policy_commit, &diags, err);
 	if (rc == 0 && policy_load(&hook->policy, hook->policy_files->files,
 				   hook->policy_files->count, &opts, &diags,
 				   &why) < 0)
@@ -364,259 +390,46 @@ done:
 	return error;
 }
 
-/* The key files of a policy commit, as keyring candidates. */
-struct hook_keys {
-	struct keyring_key *keys;
-	char (*ids)[USERID_LEN + 1];
-	char (*blobs)[GIT_OID_HEXSZ + 1];
-	size_t n;
-};
-
-static void hook_keys_dispose(struct hook_keys *keys)
-{
-	free(keys->keys);
-	free(keys->ids);
-	free(keys->blobs);
-	memset(keys, 0, sizeof(*keys));
-}
-
-/* only: when not NULL, the one key file to take; cache: blob ids kept */
-static int hook_keys_of(struct hook_keys *out, const struct policyref *files,
-			const char *only, bool cache, struct err *err)
-{
-	size_t i, n = files->count ? files->count : 1;
-
-	memset(out, 0, sizeof(*out));
-	if ((out->keys = calloc(n, sizeof(*out->keys))) == NULL ||
-	    (out->ids = calloc(n, sizeof(*out->ids))) == NULL ||
-	    (out->blobs = calloc(n, sizeof(*out->blobs))) == NULL) {
-		hook_keys_dispose(out);
-		return err_set(err, "out of memory");
-	}
-	for (i = 0; i < files->count; i++) {
-		const char *path = files->files[i].path;
-		struct keyring_key *k = &out->keys[out->n];
-
-		if (strncmp(path, "keys/", 5) != 0 ||
-		    strlen(path) != 5 + USERID_LEN + 4 ||
-		    strcmp(path + 5 + USERID_LEN, ".asc") != 0 ||
-		    !userid_is_valid(path + 5, USERID_LEN) ||
-		    (only != NULL && strcmp(path, only) != 0))
-			continue;
-		memcpy(out->ids[out->n], path + 5, USERID_LEN);
-		git_oid_tostr(out->blobs[out->n], GIT_OID_HEXSZ + 1,
-			      &files->ids[i]);
-		k->id = out->ids[out->n];
-		k->blob_id = cache ? out->blobs[out->n] : NULL;
-		k->data = files->files[i].data;
-		k->len = files->files[i].len;
-		out->n++;
-	}
-	return 0;
-}
-
-static int hook_verify(struct hook *hook, enum keyring_result *result,
-		       const struct policyref *files, const char *only,
-		       bool cache, struct err *err)
-{
-	struct keyring_signature sig = {
-		hook->cert->issuer_fpr,	     hook->cert->issuer_keyid,
-		hook->cert->payload,	     hook->cert->payload_len,
-		(const char *)hook->cert->sig_packet,
-		hook->cert->sig_packet_len,
-	};
-	struct keyring_options opts = {NULL, NULL};
-	struct hook_keys keys;
-	char cache_dir[4200];
-	int error;
-
-	snprintf(cache_dir, sizeof(cache_dir), "%s/keyrings", hook->dir);
-	/* a key from a push not yet accepted never enters a cache */
-	opts.cache_dir = cache ? cache_dir : NULL;
-	if (hook_keys_of(&keys, files, only, cache, err) < 0)
-		return -1;
-	error = keyring_identify(result, hook->user, keys.keys, keys.n, &sig,
-				 &opts, err);
-	hook_keys_dispose(&keys);
-	return error;
-}
-
-/* Collects the net change of a registration (SPEC 2). */
-struct hook_net {
-	size_t ops;		/* how many (op, path) pairs */
-	bool only_key;		/* every one of them is allowed here */
-	char key_path[5 + USERID_LEN + 4 + 1];
-};
-
-static int hook_collect_net(unsigned ops, const char *path, size_t len,
-			    void *payload)
-{
-	struct hook_net *net = payload;
-
-	net->ops++;
-	if (ops == OP_CREATE_DIRECTORY && len == 4 &&
-	    memcmp(path, "keys", 4) == 0)
-		return 0;
-	if (ops == OP_CREATE_FILE && net->key_path[0] == '\0' &&
-	    len == sizeof(net->key_path) - 1 && memcmp(path, "keys/", 5) == 0 &&
-	    userid_is_valid(path + 5, USERID_LEN) &&
-	    memcmp(path + 5 + USERID_LEN, ".asc", 4) == 0) {
-		memcpy(net->key_path, path, len);
-		net->key_path[len] = '\0';
-		return 0;
-	}
-	net->only_key = false;
-	return 0;
-}
-
-static int hook_tree_id(git_oid *out, git_repository *repo,
-			const git_oid *commit_id, struct err *err)
-{
-	git_commit *commit = NULL;
-
-	if (git_commit_lookup(&commit, repo, commit_id) < 0)
-		return hook_git_error(err, "cannot read commit");
-	git_oid_cpy(out, git_commit_tree_id(commit));
-	git_commit_free(commit);
-	return 0;
-}
-
-/*
- * The key file a registration or a first policy brings, read from the
- * pushed commit; "" in path_out when the push is no such thing.
- */
-static int hook_pushed_key(struct hook *hook, char *path_out, size_t size,
-			   struct policyref **files, struct err *err)
-{
-	const struct hook_command *c = &hook->commands[0];
-	struct treediff_options topts = {16, NULL, 0};
-	struct hook_net net = {0, true, ""};
-	struct diag_list diags = DIAG_LIST_INIT;
-	struct treediff *td = NULL;
-	git_odb *odb = NULL;
-	git_oid old_tree, new_tree;
-	int error = -1;
-
-	path_out[0] = '\0';
-	*files = NULL;
-	/* its only command updates (or first creates) the policy ref */
-	if (hook->ncommands != 1 || strcmp(c->ref, POLICY_REF) != 0 ||
-	    git_oid_is_zero(&c->new) ||
-	    git_oid_is_zero(&c->old) != !hook->have_policy)
-		return 0;
-	if (hook->have_policy) {
-		if (git_repository_odb(&odb, hook->repo) < 0) {
-			hook_git_error(err, "cannot open the object database");
-			goto done;
-		}
-		if (hook_tree_id(&old_tree, hook->repo, &c->old, err) < 0 ||
-		    hook_tree_id(&new_tree, hook->repo, &c->new, err) < 0 ||
-		    treediff_new(&td, odb, &topts, err) < 0)
-			goto done;
-		/* its net change creates keys/<ID>.asc and nothing else */
-		if (treediff_compare(td, &new_tree, &old_tree, 1,
-				     hook_collect_net, &net, err) < 0) {
-			error = 0;	/* too big to be a registration */
-			goto done;
-		}
-		if (!net.only_key || net.key_path[0] == '\0') {
-			error = 0;
-			goto done;
-		}
-	}
-	if (policyref_read(files, hook->repo, &c->new, &diags, err) < 0)
-		goto done;
-	snprintf(path_out, size, "%s", net.key_path);
-	error = 0;
-done:
-	diag_list_dispose(&diags);
-	treediff_free(td);
-	git_odb_free(odb);
-	return error;
-}
-
-static const char *hook_keyring_problem(enum keyring_result result)
-{
-	switch (result) {
-	case KEYRING_UNKNOWN_KEY:
-		return "no key in " POLICY_REF " made this signature: "
-		       "register your key with 'git acl keys add' and push "
-		       POLICY_REF;
-	case KEYRING_BAD_SIGNATURE:
-		return "the push certificate's signature does not verify "
-		       "under the key file of its key (a revoked or expired "
-		       "key identifies nobody: see 'git acl keys list')";
-	case KEYRING_AMBIGUOUS:
-		return "the push certificate's signature verifies under more "
-		       "than one key file: ask an owner to remove the copy";
-	default:
-		return "the pusher is not identified";
-	}
-}
-
-static bool hook_is_owner(const struct hook *hook, const char *id)
+/* The push's command on the policy ref: where a key may come with it. */
+static const struct hook_command *hook_policy_command(const struct hook *hook)
 {
 	size_t i;
 
-	for (i = 0; i < hook->settings.nowners; i++)
-		if (strcmp(hook->settings.owners[i], id) == 0)
-			return true;
-	return false;
+	for (i = 0; i < hook->ncommands; i++)
+		if (strcmp(hook->commands[i].ref, POLICY_REF) == 0)
+			return &hook->commands[i];
+	return NULL;
 }
 
 /*
- * SPEC 2: the pusher is the one key file of the current policy under
- * which the certificate verifies; failing that, a registration or (with
- * no policy at all) an owner's first policy, whose key comes in the push.
+ * SPEC 2: the certificate first (nothing per registered user is read for
+ * an unsigned or malformed push), then the key files that may have made
+ * its signature, found by path and through the key index.
  */
 static int hook_identify(struct hook *hook, struct err *err)
 {
-	enum keyring_result result = KEYRING_UNKNOWN_KEY;
-	struct policyref *pushed = NULL;
-	char key_path[64];
-	int error = -1;
+	const struct hook_command *c = hook_policy_command(hook);
+	struct identify_input in = {0};
 
-	if (hook_read_cert(hook, err) < 0 || hook_check_nonce(err) < 0 ||
-	    hook_check_coverage(hook, err) < 0)
-		goto done;
-	if (hook->have_policy &&
-	    hook_verify(hook, &result, hook->policy_files, NULL, true, err) < 0)
-		goto done;
-	if (result == KEYRING_IDENTIFIED) {
-		error = 0;
-		goto done;
-	}
-	if (result == KEYRING_AMBIGUOUS) {
-		err_set(err, "%s", hook_keyring_problem(result));
-		goto done;
-	}
-	if (hook_pushed_key(hook, key_path, sizeof(key_path), &pushed, err) <
-	    0)
-		goto done;
-	if (pushed == NULL) {
-		err_set(err, "%s",
-			hook->have_policy
-				? hook_keyring_problem(result)
-				: "there is no " POLICY_REF " yet: only an "
-				  "owner may create it, with their key in it");
-		goto done;
-	}
-	if (hook_verify(hook, &result, pushed,
-			hook->have_policy ? key_path : NULL, false, err) < 0)
-		goto done;
-	if (result != KEYRING_IDENTIFIED) {
-		err_set(err, "%s", hook_keyring_problem(result));
-		goto done;
-	}
-	if (!hook->have_policy && !hook_is_owner(hook, hook->user)) {
-		err_set(err, "there is no " POLICY_REF " yet: only an owner "
-			     "may create it (gitapps.owner)");
-		goto done;
-	}
-	error = 0;
-done:
-	policyref_free(pushed);
-	return error;
+	in.repo = hook->repo;
+	in.dir = hook->dir;
+	in.policy = hook->have_policy ? &hook->policy_commit : NULL;
+	in.cert = hook->cert;
+	in.policy_old = c != NULL ? &c->old : NULL;
+	in.policy_new = c != NULL ? &c->new : NULL;
+	in.policy_only = c != NULL && hook->ncommands == 1;
+	in.owners = hook->settings.owner_ptrs;
+	in.nowners = hook->settings.nowners;
+	return identify_pusher(hook->user, &in, err);
+}
+
+/* The certificate: present, well-formed, fresh, covering the push. */
+static int hook_check_cert(struct hook *hook, struct err *err)
+{
+	return hook_read_cert(hook, err) < 0 || hook_check_nonce(err) < 0 ||
+			       hook_check_coverage(hook, err) < 0
+		       ? -1
+		       : 0;
 }
 
 static int hook_judge(struct hook *hook, struct err *err)
@@ -630,6 +443,8 @@ static int hook_judge(struct hook *hook, struct err *err)
 	config.max_tree_entries = hook->settings.max_tree_entries;
 	config.max_denials = hook->settings.max_denials;
 	config.workers = hook->settings.workers;
+	/* SPEC 4: a skipList would let git's fsck wave through trees */
+	config.no_fast_path = hook->settings.fsck_skiplist;
 	config.match_limit = hook->settings.match_limit;
 	clock_gettime(CLOCK_MONOTONIC, &config.deadline);
 	config.deadline.tv_sec += hook->settings.timeout;
@@ -827,7 +642,8 @@ int main(void)
 		snprintf(dir, sizeof(dir), "%s/accepted-certs", hook.dir);
 		hook_expire_records(dir, hook.settings.nonce_slop);
 	}
-	if (hook_load_policy(&hook, &err) < 0) {
+	if (hook_check_cert(&hook, &err) < 0 ||
+	    hook_load_policy(&hook, &err) < 0) {
 		hook_print_error(&err);
 		goto done;
 	}

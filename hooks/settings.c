@@ -1,7 +1,9 @@
 /* settings: the gitapps.* and receive.* settings, from $GIT_DIR/config only */
 #include "settings.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../common/buf.h"
 #include "../policy/match.h"
@@ -47,6 +49,46 @@ static int settings_add_owner(const git_config_entry *entry, void *payload)
 	s->owner_ptrs[s->nowners] = s->owners[s->nowners];
 	s->nowners++;
 	return 0;
+}
+
+const char *const settings_fsck_pins[] = {
+	"hasDotgit",	    "hasDot",	       "hasDotdot",
+	"emptyName",	    "fullPathname",    "duplicateEntries",
+	"treeNotSorted",    "badTree",	       "badFilemode",
+	"zeroPaddedFilemode",
+};
+const size_t settings_nfsck_pins =
+	sizeof(settings_fsck_pins) / sizeof(settings_fsck_pins[0]);
+
+/* Whether a config value is set in this one file. */
+static bool settings_is_set(git_config *cfg, const char *name)
+{
+	git_config_entry *entry = NULL;
+	bool set = git_config_get_entry(&entry, cfg, name) == 0;
+
+	git_config_entry_free(entry);
+	return set;
+}
+
+/* The first pinned fsck message whose value here is not "error". */
+static const char *settings_unpinned(git_config *cfg)
+{
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < settings_nfsck_pins; i++) {
+		git_buf value = GIT_BUF_INIT;
+		bool pinned;
+
+		snprintf(name, sizeof(name), "receive.fsck.%s",
+			 settings_fsck_pins[i]);
+		pinned = git_config_get_string_buf(&value, cfg, name) == 0 &&
+			 strcasecmp(value.ptr, "error") == 0;
+		git_buf_dispose(&value);
+		if (!pinned)
+			return settings_fsck_pins[i];
+	}
+	return NULL;
 }
 
 int settings_read(struct settings *out, git_repository *repo,
@@ -108,6 +150,10 @@ int settings_read(struct settings *out, git_repository *repo,
 			    err) < 0)
 		goto done;
 	out->nonce_slop = (unsigned)n;
+	out->have_nonce_slop = settings_is_set(cfg, "receive.certNonceSlop");
+	out->have_nonce_seed = settings_is_set(cfg, "receive.certNonceSeed");
+	out->unpinned_fsck = settings_unpinned(cfg);
+	out->fsck_skiplist = settings_is_set(cfg, "receive.fsck.skipList");
 	rc = git_config_get_bool(&flag, cfg, "receive.fsckObjects");
 	if (rc < 0 && rc != GIT_ENOTFOUND) {
 		err_set(err, "bad value for 'receive.fsckObjects'");

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "group.h"
+#include "keypath.h"
 #include "match.h"
 #include "rule.h"
 #include "userid.h"
@@ -13,8 +14,10 @@ struct policy {
 	struct rule_set rules;
 	struct group_set groups;
 	struct match_env *env;
-	char **keys;		/* ids that have a keys/<ID>.asc */
+	char **keys;		/* ids that have a key file (SPEC 2) */
 	size_t nkeys;
+	char **banned;		/* ids of banned/<ID>: in no group */
+	size_t nbanned;
 
 	/* per pusher: whose rules reach them */
 	bool cache_valid;
@@ -56,6 +59,9 @@ void policy_free(struct policy *policy)
 	for (i = 0; i < policy->nkeys; i++)
 		free(policy->keys[i]);
 	free(policy->keys);
+	for (i = 0; i < policy->nbanned; i++)
+		free(policy->banned[i]);
+	free(policy->banned);
 	free(policy->in_group);
 	free(policy->who_applies);
 	free(policy->cache_ref);
@@ -76,25 +82,62 @@ static const char *policy_file_in(const char *path, const char *dir)
 	return name;
 }
 
-static int policy_add_key(struct policy *policy, const char *name)
+static int policy_push_id(char ***ids, size_t *n, const char *id)
 {
-	size_t len = strlen(name) - strlen(".asc");
-	char **keys;
+	char **grown = realloc(*ids, (*n + 1) * sizeof(**ids));
 
-	keys = realloc(policy->keys, (policy->nkeys + 1) * sizeof(*keys));
-	if (keys == NULL)
+	if (grown == NULL)
 		return -1;
-	policy->keys = keys;
-	if ((keys[policy->nkeys] = strndup(name, len)) == NULL)
+	*ids = grown;
+	if ((grown[*n] = strdup(id)) == NULL)
 		return -1;
-	policy->nkeys++;
+	(*n)++;
 	return 0;
+}
+
+static bool policy_id_in(char *const *ids, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(ids[i], id) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * SPEC 2: one key file per id, never both layouts; the flat one is still
+ * read, and lint asks for `git acl keys migrate`.
+ */
+static int policy_add_key(struct policy *policy, const char *path,
+			  const char *id, struct diag_list *diags)
+{
+	if (policy_id_in(policy->keys, policy->nkeys, id))
+		return diag_add(diags, DIAG_ERROR, path, 0,
+				"user id %s has a key file in both layouts: "
+				"keep keys/%.2s/%s.asc only",
+				id, id, id);
+	if (path[5 + 2] != '/' &&
+	    diag_add(diags, DIAG_WARNING, path, 0,
+		     "key file in the older flat layout: run 'git acl keys "
+		     "migrate' to move it to keys/%.2s/%s.asc",
+		     id, id) < 0)
+		return -1;
+	return policy_push_id(&policy->keys, &policy->nkeys, id);
+}
+
+static int policy_add_ban(struct policy *policy, const char *id)
+{
+	if (policy_id_in(policy->banned, policy->nbanned, id))
+		return 0;
+	return policy_push_id(&policy->banned, &policy->nbanned, id);
 }
 
 /* Sort files into the passes of policy_load(); 1 = not a rule file. */
 static int policy_classify(struct policy *policy, const struct policy_file *f,
 			   int pass, struct diag_list *diags)
 {
+	char id[USERID_LEN + 1];
 	const char *name;
 
 	if (strchr(f->path, '/') == NULL)
@@ -114,16 +157,27 @@ static int policy_classify(struct policy *policy, const struct policy_file *f,
 		return pass == 1 ? rule_parse(&policy->rules, f->path, f->data,
 					      f->len, OP_KIND_TREE, diags)
 				 : 0;
-	if ((name = policy_file_in(f->path, "keys/")) != NULL &&
-	    policy_ends_with(name, strlen(name), ".asc") &&
-	    userid_is_valid(name, strlen(name) - 4))
-		return pass == 0 ? policy_add_key(policy, name) : 0;
+	switch (keypath_parse(f->path, strlen(f->path), id)) {
+	case KEYPATH_FANOUT:
+	case KEYPATH_FLAT:
+		return pass == 0 ? policy_add_key(policy, f->path, id, diags)
+				 : 0;
+	case KEYPATH_BANNED:
+		return pass == 0 ? policy_add_ban(policy, id) : 0;
+	case KEYPATH_NONE:
+		break;
+	}
 	if (pass != 0)
 		return 0;
-	if (policy_file_in(f->path, "keys/") != NULL)
+	if (policy_starts_with(f->path, "keys/"))
 		return diag_add(diags, DIAG_ERROR, f->path, 0,
-				"key files are named keys/<ID>.asc, <ID> "
-				"the key's 40 upper-case hex fingerprint");
+				"key files are named keys/<aa>/<ID>.asc, <ID> "
+				"the key's 40 upper-case hex fingerprint and "
+				"<aa> its first two digits");
+	if (policy_starts_with(f->path, "banned/"))
+		return diag_add(diags, DIAG_ERROR, f->path, 0,
+				"bans are named banned/<ID>, <ID> a 40 "
+				"upper-case hex user id");
 	return diag_add(diags, DIAG_ERROR, f->path, 0,
 			"unexpected file (rule files are refs/*.conf, "
 			"branches/*.conf and groups/*.conf)");
@@ -131,12 +185,7 @@ static int policy_classify(struct policy *policy, const struct policy_file *f,
 
 static bool policy_has_key(const struct policy *policy, const char *id)
 {
-	size_t i;
-
-	for (i = 0; i < policy->nkeys; i++)
-		if (strcmp(policy->keys[i], id) == 0)
-			return true;
-	return false;
+	return policy_id_in(policy->keys, policy->nkeys, id);
 }
 
 static int policy_warn_no_key(const struct policy *policy, const char *file,
@@ -379,6 +428,9 @@ static void policy_cache_user(struct policy *policy, const char *user,
 	memcpy(policy->cache_user, user, USERID_LEN + 1);
 	policy->cache_is_owner = is_owner;
 	group_memberships(&policy->groups, user, is_owner, policy->in_group);
+	/* SPEC 2: a banned id is a member of no group (never an owner) */
+	if (!is_owner && policy_is_banned(policy, user))
+		memset(policy->in_group, 0, policy->groups.count);
 	for (i = 0; i < policy->rules.count; i++) {
 		const struct rule *rule = &policy->rules.rules[i];
 		bool applies = false;
@@ -402,6 +454,12 @@ static void policy_cache_user(struct policy *policy, const char *user,
 	free(policy->cache_ref);
 	policy->cache_ref = NULL;
 	policy->cache_valid = true;
+}
+
+bool policy_is_banned(const struct policy *policy, const char *user)
+{
+	return policy != NULL &&
+	       policy_id_in(policy->banned, policy->nbanned, user);
 }
 
 bool policy_in_group(struct policy *policy, const char *user, bool is_owner,

@@ -47,8 +47,10 @@ struct policy_options {
 
 /*
  * Load a policy from its files: refs/<name>.conf, branches/<name>.conf,
- * groups/<name>.conf, keys/<ID>.asc (only their names are used here) and
- * top-level files (ignored).  Any other name is an error.  Every problem
+ * groups/<name>.conf, keys/<aa>/<ID>.asc or the older keys/<ID>.asc (only
+ * their names are used here: both for one id is an error, the flat one a
+ * warning), banned/<ID> (a banned id is in no group) and top-level files
+ * (ignored).  Any other name is an error.  Every problem
  * is appended to diags (errors, and warnings for rules that can never
  * apply); the whole list, the caller's entries too, ends up sorted by file
  * and line.  opts may be NULL.
@@ -130,6 +132,13 @@ int policy_allows_all_tree_ops(struct policy *policy,
 
 /* Whether user is one of the owners. */
 bool policy_is_owner(const struct policy_request *request);
+
+/*
+ * Whether user has a banned/<ID> in the files the policy was loaded from
+ * (SPEC 2).  The hook loads rules without listing banned/ and looks the
+ * pusher's ban up by path instead; lint and the apps see every ban.
+ */
+bool policy_is_banned(const struct policy *policy, const char *user);
 
 /*
  * Whether user (40 upper-case hex) belongs to the group called group,

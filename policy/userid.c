@@ -23,6 +23,18 @@ bool userid_is_valid(const char *text, size_t len)
 	return true;
 }
 
+bool userid_is_valid_prefix(const char *text, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > USERID_LEN)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!userid_is_upper_hex(text[i]))
+			return false;
+	return true;
+}
+
 bool userid_looks_like(const char *text, size_t len)
 {
 	size_t i;

@@ -10,6 +10,9 @@
 /* Exactly 40 upper-case hex digits: anything else is never a user id. */
 bool userid_is_valid(const char *text, size_t len);
 
+/* len upper-case hex digits, at most 40: the start of a user id ("AB"). */
+bool userid_is_valid_prefix(const char *text, size_t len);
+
 /* Only hex digits, at least 8 of them: meant as an id, even if malformed. */
 bool userid_looks_like(const char *text, size_t len);
 

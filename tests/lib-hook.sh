@@ -75,3 +75,9 @@ commit_all () {
 	test_tick &&
 	git commit -q -m "$1"
 }
+
+# keypath <id>: where <id>'s key file lives on the policy, keys/<aa>/<id>.asc
+# (SPEC 2's fan-out layout)
+keypath () {
+	echo "keys/$(echo "$1" | cut -c1-2)/$1.asc"
+}

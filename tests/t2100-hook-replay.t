@@ -113,14 +113,14 @@ test_expect_success 'one session: a server with no receive.certNonceSeed takes n
 	test_when_finished "git -C server.git config receive.certNonceSeed $seed" &&
 	raw_denied refs/heads/nonce --sign "$OWNER" --no-nonce \
 		--signed "$ZERO $X refs/heads/nonce" server.git &&
-	grep "^error: the server issued no nonce (receive.certNonceSeed is not set): ask the admin to run '\''git acl init'\''$" raw.err &&
+	grep "^error: receive.certNonceSeed is not set in the repository'\''s config, so this server cannot take signed pushes" raw.err &&
 	ref_is server.git refs/heads/nonce none &&
 	# a nonce it never asked for: git sets no status at all (UNSOLICITED
 	# never reaches the hook)
 	raw_denied refs/heads/nonce --sign "$OWNER" \
 		--nonce "$(forge_nonce server.git "$seed" $(date +%s))" \
 		--signed "$ZERO $X refs/heads/nonce" server.git &&
-	grep "^error: the server issued no nonce" raw.err &&
+	grep "^error: receive.certNonceSeed is not set in the repository" raw.err &&
 	ref_is server.git refs/heads/nonce none
 '
 
@@ -160,6 +160,39 @@ test_expect_success 'stateless: a genuine nonce older than the slop is SLOP' '
 	raw_denied refs/heads/slop --stateless --cert cert server.git &&
 	grep "^error: the push certificate'\''s nonce is too old (SLOP)" raw.err &&
 	ref_is server.git refs/heads/slop none
+'
+
+# Issue 13, finding 4: git reads receive.certNonceSlop from every config
+# level, the hook from the repository's only.  With the slop set
+# server-wide (here the pushing account's global config, which git reads)
+# and not in the repository, git said OK to a stateless certificate
+# replayed after 65 s while the hook thought the window was 0 s.
+test_expect_success 'a slop set only outside the repository rejects every push' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(cat owner.id) X=$(cat x.id) &&
+	seed=$(git -C server.git config receive.certNonceSeed) &&
+	git -C server.git config --unset receive.certNonceSlop &&
+	test_when_finished "git -C server.git config receive.certNonceSlop 30" &&
+	git config --global receive.certNonceSlop 300 &&
+	test_when_finished "git config --global --unset receive.certNonceSlop" &&
+	old=$(forge_nonce server.git "$seed" $(($(date +%s) - 65))) &&
+	make_cert "$OWNER" "$old" "$ZERO $X refs/heads/wide" >cert &&
+	raw_denied refs/heads/wide --stateless --cert cert server.git &&
+	grep "^error: receive.certNonceSlop is not set in the repository'\''s config: every push is rejected" raw.err &&
+	ref_is server.git refs/heads/wide none &&
+	# even a fresh certificate: git and the hook must agree on the window
+	make_cert "$OWNER" "$(now_nonce)" "$ZERO $X refs/heads/wide" >cert &&
+	raw_denied refs/heads/wide --stateless --cert cert server.git &&
+	grep "^error: receive.certNonceSlop is not set in the repository" raw.err &&
+	ref_is server.git refs/heads/wide none
+'
+
+test_expect_success 'the slop in the repository: the same fresh push is accepted (twin)' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(cat owner.id) X=$(cat x.id) &&
+	make_cert "$OWNER" "$(now_nonce)" "$ZERO $X refs/heads/wide" >cert &&
+	raw_ok --stateless --cert cert server.git &&
+	ref_is server.git refs/heads/wide $X
 '
 
 test_expect_success 'stateless: a made-up nonce is BAD' '

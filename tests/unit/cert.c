@@ -451,12 +451,23 @@ static void cert__unsigned_certificate_is_rejected(void **state)
 	struct fixture *fx = *state;
 
 	parse_fails(fx->good.ptr, PAYLOAD_LEN,
-		    "push certificate has no OpenPGP signature");
-	parse_fails("", 0, "push certificate has no OpenPGP signature");
+		    "push certificate has no OpenPGP signature: push with "
+		    "'git -c gpg.format=openpgp push --signed'");
+	parse_fails("", 0,
+		    "push certificate has no OpenPGP signature: push with "
+		    "'git -c gpg.format=openpgp push --signed'");
 	/* gpg.format=ssh: git would verify it, SPEC 2 wants OpenPGP */
 	forge(fx, "-----BEGIN PGP SIGNATURE-----",
 	      "-----BEGIN SSH SIGNATURE-----");
-	forged_fails(fx, "push certificate has no OpenPGP signature");
+	forged_fails(fx, "push certificate is signed with an ssh key, not "
+			 "OpenPGP: push with 'git -c gpg.format=openpgp push "
+			 "--signed'");
+	/* gpg.format=x509: gpgsm's armor */
+	forge(fx, "-----BEGIN PGP SIGNATURE-----",
+	      "-----BEGIN SIGNED MESSAGE-----");
+	forged_fails(fx, "push certificate is signed with X.509 (gpgsm), not "
+			 "OpenPGP: push with 'git -c gpg.format=openpgp push "
+			 "--signed'");
 }
 
 static void cert__data_after_end_line_is_rejected(void **state)

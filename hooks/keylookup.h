@@ -1,0 +1,43 @@
+/* keylookup: a user's key file and ban on a policy tree, found by path */
+#ifndef HOOKS_KEYLOOKUP_H
+#define HOOKS_KEYLOOKUP_H
+
+#include <git2.h>
+#include <stdbool.h>
+
+#include "../common/buf.h"
+#include "../common/err.h"
+#include "../policy/keypath.h"
+
+/* One key file of a policy tree. */
+struct keylookup_file {
+	char id[USERID_LEN + 1];	/* the id its path names */
+	char path[KEYPATH_SIZE];	/* keys/<aa>/<ID>.asc or keys/<ID>.asc */
+	git_oid blob;
+};
+
+/*
+ * Find id's key file in tree (a policy commit's root tree) by path, in
+ * the fan-out layout first, then the flat one (SPEC 2): nothing is
+ * listed, so the cost does not grow with the number of key files.
+ * Returns 1 with *out filled, 0 when id has none, or -1 with err set when
+ * the tree cannot be read or id has a key file in both layouts (a policy
+ * error the hook never guesses about).  An entry there that is not a
+ * regular file is an error as well.
+ */
+int keylookup_key_file(struct keylookup_file *out, const git_tree *tree,
+		       const char *id, struct err *err);
+
+/* Whether tree holds banned/<id>.  Returns 1, 0, or -1 with err set. */
+int keylookup_is_banned(const git_tree *tree, const char *id,
+			struct err *err);
+
+/*
+ * Append the content of a key file's blob to out; a blob larger than
+ * KEYFILE_MAX (hooks/keyfile.h) is not read and leaves out empty, which
+ * no key-file check passes.  Returns 0, or -1 with err set.
+ */
+int keylookup_read(struct buf *out, git_repository *repo, const git_oid *blob,
+		   struct err *err);
+
+#endif
