@@ -10,5 +10,6 @@ int cmd_acl_explain(int argc, char **argv);
 int cmd_acl_keys(int argc, char **argv);
 int cmd_acl_ban(int argc, char **argv);
 int cmd_acl_unban(int argc, char **argv);
+int cmd_acl_upgrade(int argc, char **argv);
 
 #endif
