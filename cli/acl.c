@@ -5,7 +5,10 @@
 
 static const struct cli_subcommand acl_subcommands[] = {
 	{"init", cmd_acl_init, "make a bare repository a gitapps server"},
-	{"keys", cmd_acl_keys, "add a key to the policy, or list its keys"},
+	{"upgrade", cmd_acl_upgrade, "update a server set up by an older version"},
+	{"keys", cmd_acl_keys, "add, list or migrate the policy's keys"},
+	{"ban", cmd_acl_ban, "make a user id identify nobody"},
+	{"unban", cmd_acl_unban, "lift a ban"},
 	{"lint", cmd_acl_lint, "check a policy and report every problem"},
 	{"check", cmd_acl_check, "judge one ref update as the hook would"},
 	{"explain", cmd_acl_explain, "say which rule allows an op, or why none"},

@@ -8,5 +8,8 @@ int cmd_acl_init(int argc, char **argv);
 int cmd_acl_check(int argc, char **argv);
 int cmd_acl_explain(int argc, char **argv);
 int cmd_acl_keys(int argc, char **argv);
+int cmd_acl_ban(int argc, char **argv);
+int cmd_acl_unban(int argc, char **argv);
+int cmd_acl_upgrade(int argc, char **argv);
 
 #endif

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,10 +14,11 @@
 #include "../common/buf.h"
 #include "../common/file.h"
 #include "../hooks/keyfile.h"
-#include "../hooks/settings.h"
+#include "../policy/keypath.h"
 #include "../policy/policy.h"
 #include "../policy/userid.h"
 #include "acl.h"
+#include "acl_setup.h"
 #include "cli.h"
 
 /*
@@ -27,23 +27,27 @@
  * push cannot fill the disk; documented in git-acl(1).
  */
 #define INIT_MAX_INPUT_SIZE "512m"
-#define INIT_NONCE_SLOP 30
+/* the base branch without --branch (SPEC 5) */
+#define INIT_BRANCH "main"
 
 static struct cli_list init_owners, init_owner_keys;
 static bool init_force;
+static const char *init_branch;
 
 static const struct cli_opt init_opts[] = {
 	{"owner", 0, CLI_OPT_LIST, &init_owners, "<ID>",
 	 "an owner: export key <ID> from $GNUPGHOME"},
 	{"owner-key", 0, CLI_OPT_LIST, &init_owner_keys, "<file.asc>",
 	 "an owner: the armored public key in <file.asc>"},
+	{"branch", 0, CLI_OPT_STRING, &init_branch, "<name>",
+	 "the base branch of the policy (default: main)"},
 	{"force", 'f', CLI_OPT_FLAG, &init_force, NULL,
 	 "replace an existing policy or pre-receive hook"},
 };
 
 static const struct cli_command init_command = {
 	"git acl init [--owner <ID>]... [--owner-key <file.asc>]... "
-	"[--force] [<bare-repo>]",
+	"[--branch <name>] [--force] [<bare-repo>]",
 	"Install the pre-receive hook in <bare-repo> (default: the current\n"
 	"repository; created when missing), configure it, and commit the\n"
 	"default policy with the owners' keys to refs/apps/access-control.",
@@ -197,7 +201,12 @@ static int init_open(git_repository **repo, const char *path)
 			NULL};
 
 	if (fresh) {
-		if (git_repository_init(repo, path, 1) < 0)
+		char head[256];
+
+		/* HEAD names the base branch, as clones will expect */
+		snprintf(head, sizeof(head), "refs/heads/%s", init_branch);
+		if (git_repository_init(repo, path, 1) < 0 ||
+		    git_repository_set_head(*repo, head) < 0)
 			return init_git_error("cannot create the repository");
 		return 0;
 	}
@@ -288,18 +297,10 @@ static int init_git_config(git_repository *repo, const char *how,
 static int init_configure(git_repository *repo, const struct init_owner *owners,
 			  size_t n)
 {
-	unsigned char seed[32];
-	char hex[65];
 	git_config *cfg = NULL, *local = NULL;
 	size_t i;
 	int rc, status = CLI_EXIT_FATAL;
 
-	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
-		cli_fatal("cannot get random bytes for the nonce seed");
-		goto done;
-	}
-	for (i = 0; i < sizeof(seed); i++)
-		snprintf(hex + 2 * i, 3, "%02x", seed[i]);
 	if (git_repository_config(&cfg, repo) < 0 ||
 	    git_config_open_level(&local, cfg, GIT_CONFIG_LEVEL_LOCAL) < 0) {
 		init_git_error("cannot open the repository's config");
@@ -319,31 +320,17 @@ static int init_configure(git_repository *repo, const struct init_owner *owners,
 			cli_fatal("cannot set gitapps.owner");
 			goto done;
 		}
-	/* a fresh seed also on a copied repository: old nonces die */
-	if (git_config_set_string(local, "receive.certNonceSeed", hex) < 0 ||
-	    git_config_set_int32(local, "receive.certNonceSlop",
-				 INIT_NONCE_SLOP) < 0 ||
-	    git_config_set_bool(local, "receive.fsckObjects", 1) < 0 ||
-	    git_config_set_string(local, "receive.maxInputSize",
+	if ((status = acl_setup_nonce(local, true, false)) != 0 ||
+	    (status = acl_setup_pins(local, false)) != 0)
+		goto done;
+	status = CLI_EXIT_FATAL;
+	if (git_config_set_string(local, "receive.maxInputSize",
 				  INIT_MAX_INPUT_SIZE) < 0) {
 		init_git_error("cannot write the repository's config");
 		goto done;
 	}
-	/* SPEC 4: pinned here, where they override every other level */
-	for (i = 0; i < settings_nfsck_pins; i++) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "receive.fsck.%s",
-			 settings_fsck_pins[i]);
-		if (git_config_set_string(local, name, "error") < 0) {
-			init_git_error("cannot write the repository's config");
-			goto done;
-		}
-	}
 	status = 0;
 done:
-	explicit_bzero(seed, sizeof(seed));
-	explicit_bzero(hex, sizeof(hex));
 	git_config_free(local);
 	git_config_free(cfg);
 	return status;
@@ -367,7 +354,7 @@ static int init_add_dir(git_repository *repo, git_treebuilder *root,
 {
 	char path[PATH_MAX];
 	git_treebuilder *dir = NULL;
-	struct buf data = BUF_INIT;
+	struct buf data = BUF_INIT, based = BUF_INIT;
 	const char *const *files;
 	static const char *const refs[] = {"owner.conf", "keys.conf", NULL};
 	git_oid tree;
@@ -380,9 +367,25 @@ static int init_add_dir(git_repository *repo, git_treebuilder *root,
 	}
 	for (; *files; files++) {
 		buf_clear(&data);
+		buf_clear(&based);
 		snprintf(path, sizeof(path), "%s/%s/%s", srcdir, name, *files);
-		if (init_read_file(&data, path, 65536) ||
-		    init_add_blob(repo, dir, *files, data.ptr, data.len))
+		if (init_read_file(&data, path, 65536))
+			goto done;
+		/* SPEC 4: the base ref is the branch init was given */
+		if (strcmp(name, "refs") == 0 &&
+		    strcmp(*files, "owner.conf") == 0) {
+			if (acl_setup_base(&based, data.ptr, data.len,
+					   init_branch) < 0) {
+				cli_fatal("out of memory");
+				goto done;
+			}
+			buf_clear(&data);
+			if (buf_put(&data, based.ptr, based.len) < 0) {
+				cli_fatal("out of memory");
+				goto done;
+			}
+		}
+		if (init_add_blob(repo, dir, *files, data.ptr, data.len))
 			goto done;
 	}
 	if (git_treebuilder_write(&tree, dir) < 0 ||
@@ -393,6 +396,7 @@ static int init_add_dir(git_repository *repo, git_treebuilder *root,
 	}
 	status = 0;
 done:
+	buf_dispose(&based);
 	buf_dispose(&data);
 	git_treebuilder_free(dir);
 	return status;
@@ -413,37 +417,60 @@ static int init_refuse_overwrite(git_repository *repo)
 static int init_policy(git_repository *repo, const struct init_owner *owners,
 		       size_t n)
 {
-	char srcdir[PATH_MAX], name[64];
-	git_treebuilder *root = NULL, *keys = NULL;
+	char srcdir[PATH_MAX];
+	char (*paths)[KEYPATH_SIZE] = NULL;
+	git_tree_update *updates = NULL;
+	git_treebuilder *root = NULL;
+	git_tree *base = NULL;
 	git_signature *sig = NULL;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL;
 	git_oid tree_id, commit_id, old;
-	size_t i;
+	size_t i, nupdates = 0;
 	int status = CLI_EXIT_FATAL, exists;
 
 	exists = git_reference_name_to_id(&old, repo, POLICY_REF) == 0;
 	if (cli_beside_exe(srcdir, sizeof(srcdir),
 			    "../share/gitapps/access-control") < 0)
 		return cli_fatal("cannot find the default policy");
-	if (git_treebuilder_new(&root, repo, NULL) < 0 ||
-	    git_treebuilder_new(&keys, repo, NULL) < 0) {
+	if ((updates = calloc(n, sizeof(*updates))) == NULL ||
+	    (paths = calloc(n, sizeof(*paths))) == NULL) {
+		cli_fatal("out of memory");
+		goto done;
+	}
+	if (git_treebuilder_new(&root, repo, NULL) < 0) {
 		init_git_error("cannot write the policy");
 		goto done;
 	}
 	if (init_add_dir(repo, root, srcdir, "refs") ||
 	    init_add_dir(repo, root, srcdir, "branches"))
 		goto done;
+	/* the owners' keys as keys/<aa>/<ID>.asc (SPEC 2) */
 	for (i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "%s.asc", owners[i].id);
-		if (init_add_blob(repo, keys, name, owners[i].key.ptr,
-				  owners[i].key.len))
+		git_tree_update *update = &updates[nupdates];
+		size_t j;
+
+		/* an owner given twice is one key file: the last one given */
+		for (j = i + 1; j < n; j++)
+			if (strcmp(owners[i].id, owners[j].id) == 0)
+				break;
+		if (j < n)
+			continue;
+		keypath_fanout(paths[nupdates], owners[i].id);
+		update->action = GIT_TREE_UPDATE_UPSERT;
+		update->filemode = GIT_FILEMODE_BLOB;
+		update->path = paths[nupdates++];
+		if (git_blob_create_from_buffer(&update->id, repo,
+						owners[i].key.ptr,
+						owners[i].key.len) < 0) {
+			init_git_error("cannot write the policy");
 			goto done;
+		}
 	}
-	if (git_treebuilder_write(&tree_id, keys) < 0 ||
-	    git_treebuilder_insert(NULL, root, "keys", &tree_id,
-				   GIT_FILEMODE_TREE) < 0 ||
-	    git_treebuilder_write(&tree_id, root) < 0 ||
+	if (git_treebuilder_write(&tree_id, root) < 0 ||
+	    git_tree_lookup(&base, repo, &tree_id) < 0 ||
+	    git_tree_create_updated(&tree_id, repo, base, nupdates,
+				    updates) < 0 ||
 	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
 		init_git_error("cannot write the policy");
 		goto done;
@@ -468,8 +495,10 @@ done:
 	git_commit_free(parent);
 	git_signature_free(sig);
 	git_tree_free(tree);
-	git_treebuilder_free(keys);
+	git_tree_free(base);
 	git_treebuilder_free(root);
+	free(updates);
+	free(paths);
 	return status;
 }
 
@@ -491,6 +520,15 @@ int cmd_acl_init(int argc, char **argv)
 	}
 	if (nargs == 1)
 		path = argv[0];
+	if (init_branch == NULL)
+		init_branch = INIT_BRANCH;
+	if (!acl_setup_branch_ok(init_branch)) {
+		fprintf(stderr, "error: '%s' is not a valid branch name\n",
+			init_branch);
+		cli_usage(stderr, &init_command);
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
 	/* everything that can be checked first is, before anything is made */
 	if ((status = init_owner_list(&owners, &nowners)) != 0 ||
 	    (status = init_find_hook(hook)) != 0 ||

@@ -1,4 +1,4 @@
-/* acl_keys: `git acl keys add|list`: the keys/ of the local policy ref */
+/* acl_keys: `git acl keys add|list|migrate`: the keys/ of the policy ref */
 #include <errno.h>
 #include <git2.h>
 #include <stdio.h>
@@ -14,12 +14,16 @@
 #include "../hooks/policyref.h"
 #include "../policy/policy.h"
 #include "../policy/userid.h"
+#include "../apps/access-control/keytree.h"
 #include "acl.h"
+#include "acl_edit.h"
+#include "acl_migrate.h"
 #include "cli.h"
 
 static const struct cli_command keys_add_command = {
 	"git acl keys add <file.asc | key>",
-	"Commit keys/<ID>.asc onto the local refs/apps/access-control, from\n"
+	"Commit keys/<aa>/<ID>.asc onto the local refs/apps/access-control\n"
+	"(<aa>: the first two digits of <ID>), from\n"
 	"an armored key file (a path with a '/' or ending in .asc) or a key\n"
 	"of your $GNUPGHOME, ready to push\n"
 	"with 'git push --signed <remote> refs/apps/access-control'.",
@@ -35,14 +39,6 @@ static const struct cli_command keys_list_command = {
 	NULL,
 	0,
 };
-
-static int keys_git_error(const char *what)
-{
-	const git_error *e = git_error_last();
-
-	return cli_fatal("%s: %s", what,
-			 e && e->message ? e->message : "unknown error");
-}
 
 /* The key from a file or from $GNUPGHOME; an exit code. */
 static int keys_load(struct buf *out, const char *arg, bool from_file)
@@ -88,83 +84,63 @@ done:
 	return status;
 }
 
-/* A new commit of the policy ref with keys/<ID>.asc set to key. */
+/*
+ * A new commit of the policy ref with keys/<aa>/<ID>.asc set to key.  An id
+ * with a flat keys/<ID>.asc is refused: the new file could drop packets
+ * of the old one, and both together are a policy error (SPEC 2).
+ */
 static int keys_commit(git_repository *repo, const char *id,
 		       const struct buf *key)
 {
-	git_oid tip, blob, keys_tree, root_tree, commit_id;
-	git_commit *parent = NULL;
-	git_tree *root = NULL, *keys = NULL;
-	git_treebuilder *tb_root = NULL, *tb_keys = NULL;
-	const git_tree_entry *entry;
-	git_signature *sig = NULL;
-	git_tree *tree = NULL;
-	char name[USERID_LEN + 5], message[128];
-	int status = CLI_EXIT_FATAL;
+	struct acl_edit edit;
+	struct keytree_lookup found;
+	git_tree_update update;
+	git_oid blob, commit;
+	struct err err = {""};
+	char path[KEYPATH_SIZE], message[128];
+	int status;
 
-	if (git_reference_name_to_id(&tip, repo, POLICY_REF) < 0) {
-		cli_fatal("no local " POLICY_REF ": fetch it first with "
-			  "'git fetch <remote> " POLICY_REF ":" POLICY_REF "'");
+	if ((status = acl_edit_open(&edit, repo)) != 0)
+		goto done;
+	status = CLI_EXIT_FATAL;
+	if (keytree_lookup(&found, edit.root, id, &err) < 0) {
+		cli_fatal("%s", err.msg);
 		goto done;
 	}
-	snprintf(name, sizeof(name), "%s.asc", id);
-	if (git_commit_lookup(&parent, repo, &tip) < 0 ||
-	    git_commit_tree(&root, parent) < 0 ||
-	    git_blob_create_from_buffer(&blob, repo, key->ptr, key->len) < 0) {
-		keys_git_error("cannot read " POLICY_REF);
+	if (found.banned) {
+		cli_fatal("%s is banned in " POLICY_REF " (banned/%s): its "
+			  "key identifies nobody",
+			  id, id);
 		goto done;
 	}
-	entry = git_tree_entry_byname(root, "keys");
-	if (entry != NULL &&
-	    (git_tree_entry_filemode(entry) != GIT_FILEMODE_TREE ||
-	     git_tree_lookup(&keys, repo, git_tree_entry_id(entry)) < 0)) {
-		cli_fatal("keys in " POLICY_REF " is not a directory");
+	if (found.flat) {
+		cli_fatal("keys/%s.asc is in the older flat layout: run 'git "
+			  "acl keys migrate' first",
+			  id);
 		goto done;
 	}
-	if (keys != NULL && (entry = git_tree_entry_byname(keys, name)) &&
-	    git_oid_equal(git_tree_entry_id(entry), &blob)) {
-		printf("keys/%s is already in " POLICY_REF "\n", name);
+	keypath_fanout(path, id);
+	if (acl_edit_blob(&blob, &edit, key->ptr, key->len) != 0)
+		goto done;
+	if (found.fanout && git_oid_equal(&found.fanout_blob, &blob)) {
+		printf("%s is already in " POLICY_REF "\n", path);
 		status = 0;
 		goto done;
 	}
-	if (git_treebuilder_new(&tb_keys, repo, keys) < 0 ||
-	    git_treebuilder_insert(NULL, tb_keys, name, &blob,
-				   GIT_FILEMODE_BLOB) < 0 ||
-	    git_treebuilder_write(&keys_tree, tb_keys) < 0 ||
-	    git_treebuilder_new(&tb_root, repo, root) < 0 ||
-	    git_treebuilder_insert(NULL, tb_root, "keys", &keys_tree,
-				   GIT_FILEMODE_TREE) < 0 ||
-	    git_treebuilder_write(&root_tree, tb_root) < 0 ||
-	    git_tree_lookup(&tree, repo, &root_tree) < 0) {
-		keys_git_error("cannot write the policy");
-		goto done;
-	}
-	if (git_signature_default(&sig, repo) < 0) {
-		keys_git_error("cannot make a commit (set user.name and "
-			       "user.email)");
-		goto done;
-	}
+	update.action = GIT_TREE_UPDATE_UPSERT;
+	update.id = blob;
+	update.filemode = GIT_FILEMODE_BLOB;
+	update.path = path;
 	snprintf(message, sizeof(message), "Add key %s\n", id);
-	/* only if the ref is still where we read it: no lost update */
-	if (git_commit_create_v(&commit_id, repo, NULL, sig, sig, NULL,
-				message, tree, 1, parent) < 0 ||
-	    git_reference_create_matching(NULL, repo, POLICY_REF, &commit_id,
-					  1, &tip, "git acl keys add") < 0) {
-		keys_git_error("cannot update " POLICY_REF);
+	if (acl_edit_commit(&commit, NULL, &edit, &update, 1, message,
+			    POLICY_REF, false) != 0)
 		goto done;
-	}
-	printf("added keys/%s to " POLICY_REF "\n"
+	printf("added %s to " POLICY_REF "\n"
 	       "push it with: git push --signed <remote> " POLICY_REF "\n",
-	       name);
+	       path);
 	status = 0;
 done:
-	git_signature_free(sig);
-	git_tree_free(tree);
-	git_treebuilder_free(tb_root);
-	git_treebuilder_free(tb_keys);
-	git_tree_free(keys);
-	git_tree_free(root);
-	git_commit_free(parent);
+	acl_edit_dispose(&edit);
 	return status;
 }
 
@@ -202,15 +178,55 @@ done:
 	return status;
 }
 
+/* The problem of one key file, or none, and its user ids. */
+static int keys_list_one(struct buf *problem, struct buf *uids,
+			 struct keyfile_checker *checker, git_repository *repo,
+			 git_odb *odb, const struct keytree_file *file,
+			 struct err *err)
+{
+	git_blob *blob = NULL;
+	git_object_t type;
+	size_t size;
+	int error = -1;
+
+	/* the size first: a huge key file is never read (SPEC 2) */
+	if (git_odb_read_header(&size, &type, odb, &file->blob) < 0 ||
+	    type != GIT_OBJECT_BLOB) {
+		err_set(err, "cannot read %s", file->path);
+		goto done;
+	}
+	if (size > KEYFILE_MAX) {
+		if (buf_printf(problem, "is larger than %u bytes",
+			       KEYFILE_MAX) < 0)
+			goto oom;
+		error = 0;
+		goto done;
+	}
+	if (git_blob_lookup(&blob, repo, &file->blob) < 0) {
+		err_set(err, "cannot read %s", file->path);
+		goto done;
+	}
+	error = keyfile_check(checker, file->id, git_blob_rawcontent(blob),
+			      size, problem, uids, err);
+	goto done;
+oom:
+	err_set(err, "out of memory");
+done:
+	git_blob_free(blob);
+	return error;
+}
+
 static int keys_list(int argc, char **argv)
 {
-	struct diag_list diags = DIAG_LIST_INIT;
 	struct keyfile_checker *checker = NULL;
-	struct policyref *files = NULL;
+	struct keytree keys = KEYTREE_INIT;
 	git_repository *repo = NULL;
+	git_commit *commit = NULL;
+	git_tree *root = NULL;
+	git_odb *odb = NULL;
 	struct buf problem = BUF_INIT, uids = BUF_INIT, line = BUF_INIT;
 	struct err err = {""};
-	git_oid commit;
+	git_oid id;
 	size_t i;
 	int nargs, status;
 
@@ -226,62 +242,77 @@ static int keys_list(int argc, char **argv)
 		cli_fatal("not a git repository");
 		goto done;
 	}
-	if (policyref_resolve(&commit, repo, nargs ? argv[0] : POLICY_REF,
-			      &err) != 0 ||
-	    policyref_read(&files, repo, &commit, &diags, &err) < 0 ||
-	    keyfile_checker_new(&checker, &err) < 0) {
+	if (policyref_resolve(&id, repo, nargs ? argv[0] : POLICY_REF,
+			      &err) != 0) {
+		cli_fatal("%s", err.msg[0] ? err.msg : "no such commit");
+		goto done;
+	}
+	if (git_commit_lookup(&commit, repo, &id) < 0 ||
+	    git_commit_tree(&root, commit) < 0 ||
+	    git_repository_odb(&odb, repo) < 0) {
+		acl_edit_git_error("cannot read the policy");
+		goto done;
+	}
+	if (keytree_list(&keys, repo, root, &err) < 0 ||
+	    (keys.count > 0 && keyfile_checker_new(&checker, &err) < 0)) {
 		cli_fatal("%s", err.msg);
 		goto done;
 	}
-	for (i = 0; i < files->count; i++) {
-		const char *path = files->files[i].path;
-		char id[USERID_LEN + 1];
+	for (i = 0; i < keys.count; i++) {
+		const struct keytree_file *file = &keys.files[i];
+		bool twice = (i > 0 && strcmp(keys.files[i - 1].id,
+					      file->id) == 0) ||
+			     (i + 1 < keys.count &&
+			      strcmp(keys.files[i + 1].id, file->id) == 0);
 
-		if (strncmp(path, "keys/", 5) != 0 ||
-		    strlen(path) != 5 + USERID_LEN + 4 ||
-		    strcmp(path + 5 + USERID_LEN, ".asc") != 0 ||
-		    !userid_is_valid(path + 5, USERID_LEN))
-			continue;
-		memcpy(id, path + 5, USERID_LEN);
-		id[USERID_LEN] = '\0';
 		buf_clear(&problem);
 		buf_clear(&uids);
 		buf_clear(&line);
-		if (keyfile_check(checker, id, files->files[i].data,
-				  files->files[i].len, &problem, &uids,
+		if (keys_list_one(&problem, &uids, checker, repo, odb, file,
 				  &err) < 0) {
 			cli_fatal("%s", err.msg);
 			goto done;
 		}
+		/* SPEC 2: one key file an id; the engine calls it an error */
+		if (twice && problem.len == 0 &&
+		    buf_printf(&problem, "has a key file in both layouts "
+					 "(%s)", file->path) < 0)
+			goto oom;
 		/* user ids are the key's claims: never print them raw */
-		if (buf_printf(&line, "%s\t%s\t", id,
+		if (buf_printf(&line, "%s\t%s\t", file->id,
 			       problem.len ? buf_cstr(&problem) : "ok") < 0 ||
 		    quote_controls(&line, buf_cstr(&uids),
-				   strcspn(buf_cstr(&uids), "\n")) < 0) {
-			cli_fatal("out of memory");
-			goto done;
-		}
+				   strcspn(buf_cstr(&uids), "\n")) < 0)
+			goto oom;
 		printf("%s\n", buf_cstr(&line));
 	}
 	status = 0;
+	goto done;
+oom:
+	cli_fatal("out of memory");
 done:
 	buf_dispose(&problem);
 	buf_dispose(&uids);
 	buf_dispose(&line);
 	keyfile_checker_free(checker);
-	policyref_free(files);
-	diag_list_dispose(&diags);
+	keytree_dispose(&keys);
+	git_odb_free(odb);
+	git_tree_free(root);
+	git_commit_free(commit);
 	git_repository_free(repo);
 	return status;
 }
 
 int cmd_acl_keys(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "migrate") == 0)
+		return acl_keys_migrate(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "add") == 0)
 		return keys_add(argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return keys_list(argc - 1, argv + 1);
 	fprintf(stderr, "usage: git acl keys add <file.asc | key>\n"
-			"   or: git acl keys list [<commit-ish>]\n");
+			"   or: git acl keys list [<commit-ish>]\n"
+			"   or: git acl keys migrate\n");
 	return CLI_EXIT_USAGE;
 }

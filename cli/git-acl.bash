@@ -5,7 +5,7 @@
 
 _git_acl ()
 {
-	local subcommands="init keys lint check explain"
+	local subcommands="init upgrade keys ban unban lint check explain"
 	local subcommand
 	subcommand="$(__git_find_on_cmdline "$subcommands")"
 	if [ -z "$subcommand" ]; then
@@ -14,10 +14,14 @@ _git_acl ()
 	fi
 	case "$subcommand,$cur" in
 	init,--*)
-		__gitcomp "--owner= --owner-key= --force --help" ;;
+		__gitcomp "--owner= --owner-key= --branch= --force --help" ;;
+	upgrade,--*|unban,--*)
+		__gitcomp "--help" ;;
+	ban,--*)
+		__gitcomp "--message= --help" ;;
 	keys,*)
-		case "$(__git_find_on_cmdline "add list")" in
-		"") __gitcomp "add list" ;;
+		case "$(__git_find_on_cmdline "add list migrate")" in
+		"") __gitcomp "add list migrate" ;;
 		esac ;;
 	check,--*|explain,--*)
 		__gitcomp "--owner= --as= --help" ;;

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "../common/buf.h"
+#include "../common/fsckpins.h"
 #include "../policy/match.h"
 #include "../policy/userid.h"
 #include "judge.h"
@@ -51,15 +52,6 @@ static int settings_add_owner(const git_config_entry *entry, void *payload)
 	return 0;
 }
 
-const char *const settings_fsck_pins[] = {
-	"hasDotgit",	    "hasDot",	       "hasDotdot",
-	"emptyName",	    "fullPathname",    "duplicateEntries",
-	"treeNotSorted",    "badTree",	       "badFilemode",
-	"zeroPaddedFilemode",
-};
-const size_t settings_nfsck_pins =
-	sizeof(settings_fsck_pins) / sizeof(settings_fsck_pins[0]);
-
 /* Whether a config value is set in this one file. */
 static bool settings_is_set(git_config *cfg, const char *name)
 {
@@ -76,17 +68,17 @@ static const char *settings_unpinned(git_config *cfg)
 	char name[64];
 	size_t i;
 
-	for (i = 0; i < settings_nfsck_pins; i++) {
+	for (i = 0; i < fsckpins_count; i++) {
 		git_buf value = GIT_BUF_INIT;
 		bool pinned;
 
 		snprintf(name, sizeof(name), "receive.fsck.%s",
-			 settings_fsck_pins[i]);
+			 fsckpins_messages[i]);
 		pinned = git_config_get_string_buf(&value, cfg, name) == 0 &&
-			 strcasecmp(value.ptr, "error") == 0;
+			 strcasecmp(value.ptr, FSCKPINS_LEVEL) == 0;
 		git_buf_dispose(&value);
 		if (!pinned)
-			return settings_fsck_pins[i];
+			return fsckpins_messages[i];
 	}
 	return NULL;
 }

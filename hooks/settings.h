@@ -27,18 +27,12 @@ struct settings {
 	unsigned nonce_slop;		/* receive.certNonceSlop, seconds */
 	bool have_nonce_seed;		/* receive.certNonceSeed is set */
 	bool have_nonce_slop;		/* receive.certNonceSlop is set */
-	/* the first receive.fsck.<msg> of SETTINGS_FSCK_PINS not "error" */
+	/* the first receive.fsck.<msg> of common/fsckpins.h not "error" */
 	const char *unpinned_fsck;
 	bool fsck_skiplist;		/* receive.fsck.skipList is set */
 };
 
-/*
- * SPEC 4: the tree messages of git's fsck that the allow-all fast path
- * relies on, each pinned to `error` in the repository's config, where it
- * overrides every other level.
- */
-extern const char *const settings_fsck_pins[];
-extern const size_t settings_nfsck_pins;
+
 
 /*
  * Read the settings from the repository's own config file

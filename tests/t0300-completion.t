@@ -53,12 +53,16 @@ test_expect_success COMPLETION 'options and their values complete' '
 
 test_expect_success COMPLETION 'git acl <TAB> offers every subcommand' '
 	complete git acl "" >out &&
-	for c in init keys lint check explain
+	for c in init upgrade keys ban unban lint check explain
 	do
 		grep -x "$c" out || return 1
 	done &&
 	complete git acl keys "" >out &&
-	grep -x add out && grep -x list out
+	grep -x add out && grep -x list out && grep -x migrate out &&
+	complete git acl ban --m >out &&
+	grep -x -- "--message=" out &&
+	complete git acl init --br >out &&
+	grep -x -- "--branch=" out
 '
 
 test_done

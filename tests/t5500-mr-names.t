@@ -3,7 +3,7 @@
 test_description='git mr: naming requests, and what names may not do (SPEC 7)
 
 A request is <user>/<n>, <user> a fingerprint, a unique prefix of one, or
-a name or email that exactly one key of keys/*.asc carries.  Names are
+a name or email that exactly one key file of the policy carries.  Names are
 unverified claims: two keys may carry the same one, so such a name
 resolves to nobody and is marked wherever it is shown.  Control
 characters from the data are printed escaped.'
@@ -86,7 +86,7 @@ test_expect_success 'an unknown user is refused, saying so' '
 		cd bob &&
 		test_must_fail git mr show Nobody/1 2>../err
 	) &&
-	grep -x "fatal: no user '\''Nobody'\'' (neither a fingerprint nor a name in keys/\*.asc)" err
+	grep -x "fatal: no user '\''Nobody'\'' (neither a fingerprint nor a name in a key file)" err
 '
 
 test_expect_success 'a name two keys carry resolves to nobody' '

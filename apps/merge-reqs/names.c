@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "../../common/quote.h"
+#include "../access-control/keytree.h"
 #include "../../hooks/keyfile.h"
 #include "../../hooks/pgp.h"
 
@@ -56,60 +57,49 @@ done:
 int names_load(struct names *names, git_repository *repo,
 	       const git_oid *policy_commit, struct err *err)
 {
+	struct keytree files = KEYTREE_INIT;
 	git_commit *commit = NULL;
-	git_tree *root = NULL, *keys = NULL;
+	git_tree *root = NULL;
 	git_odb *odb = NULL;
-	const git_tree_entry *entry;
-	size_t i, n;
+	size_t i;
 	int status = -1;
 
 	memset(names, 0, sizeof(*names));
 	if (policy_commit == NULL)
 		return 0;
 	if (git_commit_lookup(&commit, repo, policy_commit) < 0 ||
-	    git_commit_tree(&root, commit) < 0) {
-		err_set(err, "cannot read the policy's key files");
-		goto done;
-	}
-	entry = git_tree_entry_byname(root, "keys");
-	if (entry == NULL || git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
-		status = 0;
-		goto done;
-	}
-	if (git_tree_lookup(&keys, repo, git_tree_entry_id(entry)) < 0 ||
+	    git_commit_tree(&root, commit) < 0 ||
 	    git_repository_odb(&odb, repo) < 0) {
 		err_set(err, "cannot read the policy's key files");
 		goto done;
 	}
-	n = git_tree_entrycount(keys);
-	if ((names->keys = calloc(n ? n : 1, sizeof(*names->keys))) == NULL) {
+	/* both layouts: keys/<aa>/<ID>.asc and the older keys/<ID>.asc */
+	if (keytree_list(&files, repo, root, err) < 0)
+		goto done;
+	if ((names->keys = calloc(files.count ? files.count : 1,
+				  sizeof(*names->keys))) == NULL) {
 		err_set(err, "out of memory");
 		goto done;
 	}
-	for (i = 0; i < n; i++) {
-		const char *name;
+	for (i = 0; i < files.count; i++) {
 		struct names_key *key = &names->keys[names->count];
 		size_t size = 0;
 		git_object_t type;
 		git_blob *blob = NULL;
 		int bad;
 
-		entry = git_tree_entry_byindex(keys, i);
-		name = git_tree_entry_name(entry);
-		if (strlen(name) != USERID_LEN + 4 ||
-		    strcmp(name + USERID_LEN, ".asc") != 0 ||
-		    !userid_is_valid(name, USERID_LEN) ||
-		    git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB)
+		/* one id, two files (a policy error): its names once */
+		if (i > 0 && strcmp(files.files[i - 1].id,
+				    files.files[i].id) == 0)
 			continue;
 		/* sizes first: a huge key file is never read (SPEC 2) */
 		bad = git_odb_read_header(&size, &type, odb,
-					  git_tree_entry_id(entry)) < 0;
+					  &files.files[i].blob) < 0;
 		if (bad || size > KEYFILE_MAX)
 			continue;
-		if (git_blob_lookup(&blob, repo, git_tree_entry_id(entry)) < 0)
+		if (git_blob_lookup(&blob, repo, &files.files[i].blob) < 0)
 			continue;
-		memcpy(key->id, name, USERID_LEN);
-		key->id[USERID_LEN] = '\0';
+		memcpy(key->id, files.files[i].id, USERID_LEN + 1);
 		bad = names_read_key(key, git_blob_rawcontent(blob),
 				     (size_t)git_blob_rawsize(blob));
 		git_blob_free(blob);
@@ -121,8 +111,8 @@ int names_load(struct names *names, git_repository *repo,
 	}
 	status = 0;
 done:
+	keytree_dispose(&files);
 	git_odb_free(odb);
-	git_tree_free(keys);
 	git_tree_free(root);
 	git_commit_free(commit);
 	return status;
@@ -314,6 +304,6 @@ int names_resolve(const struct names *names, const char *spec,
 			       "fingerprint",
 			       found, spec);
 	return err_set(err, "no user '%.64s' (neither a fingerprint nor a "
-			    "name in keys/*.asc)",
+			    "name in a key file)",
 		       spec);
 }

@@ -10,10 +10,11 @@
 #include "../../policy/userid.h"
 
 /*
- * SPEC 7: names come from the user ids of keys/<ID>.asc.  Nobody checked
- * them: a display always shows 16 hex digits of the fingerprint beside a
- * name, marks a name that two keys share, and a name resolves to a user
- * only when exactly one key carries it.
+ * SPEC 7: names come from the user ids of the key files (keys/<aa>/<ID>.asc
+ * and the older keys/<ID>.asc).  Nobody checked them: a display always
+ * shows 16 hex digits of the fingerprint beside a name, marks a name that
+ * two keys share, and a name resolves to a user only when exactly one key
+ * carries it.
  */
 struct names_key {
 	char id[USERID_LEN + 1];
@@ -27,9 +28,9 @@ struct names {
 };
 
 /*
- * Read the user ids of every keys/<ID>.asc of the policy commit (NULL: an
- * empty directory of names).  A key file that does not parse contributes
- * no names.  Returns 0, or -1 with err set.
+ * Read the user ids of every key file of the policy commit, in both
+ * layouts (NULL: an empty directory of names).  A key file that does not
+ * parse contributes no names.  Returns 0, or -1 with err set.
  */
 int names_load(struct names *names, git_repository *repo,
 	       const git_oid *policy_commit, struct err *err);
