@@ -16,7 +16,7 @@ DATADIR = $(PREFIX)/share/gitapps
 
 O ?= build
 CC ?= cc
-PKGS = libgit2 gpgme libpcre2-8 inih nettle zlib
+PKGS = libgit2 gpgme libgcrypt libpcre2-8 inih nettle zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -84,8 +84,8 @@ NONET_ABSENT = git_mbedtls_stream_new git_mbedtls_stream_global_init \
 HOOK_LDFLAGS = -Wl,--wrap=mbedtls_x509_crt_parse_file \
 	$(NONET_WRAPS:%=-Wl,--wrap=%) -Wl,-z,pack-relative-relocs
 HOOK_LIBS = -Wl,-Bstatic -lgit2 -lmbedtls -lmbedx509 -lmbedcrypto \
-	-lhttp_parser -lssh2 -lcrypto -lz -lgpgme -lassuan -lgpg-error \
-	-lpcre2-8 -linih -lnettle -Wl,-Bdynamic
+	-lhttp_parser -lssh2 -lcrypto -lz -lgpgme -lassuan -lgcrypt \
+	-lgpg-error -lpcre2-8 -linih -lnettle -Wl,-Bdynamic
 
 all: $(PROGRAMS) $(HOOK) $(APP_DATA) $(MANPAGES)
 

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <gpgme.h>
-#include <nettle/sha1.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,25 +62,13 @@ done:
 	return error;
 }
 
-/* RFC 4880 12.2: SHA-1 over 0x99, the two-octet length and the key body. */
+/* The v4 fingerprint of a key packet, as upper-case hex. */
 static void keyfile_fingerprint(char out[41], const struct pgp_packet *key)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	uint8_t digest[SHA1_DIGEST_SIZE];
-	uint8_t head[3] = {0x99, (uint8_t)(key->len >> 8),
-			   (uint8_t)(key->len & 0xff)};
-	struct sha1_ctx ctx;
-	size_t i;
+	unsigned char fpr[PGP_FPR_SIZE];
 
-	sha1_init(&ctx);
-	sha1_update(&ctx, sizeof(head), head);
-	sha1_update(&ctx, key->len, key->body);
-	sha1_digest(&ctx, sizeof(digest), digest);
-	for (i = 0; i < SHA1_DIGEST_SIZE; i++) {
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 15];
-	}
-	out[40] = '\0';
+	pgp_fingerprint(fpr, key->body, key->len);
+	pgp_fingerprint_hex(out, fpr);
 }
 
 /* The packet structure of a transferable public key (RFC 4880 11.1). */

@@ -1,6 +1,7 @@
 /* pgp: ASCII armor and the OpenPGP packet framing (RFC 4880), nothing more */
 #include "pgp.h"
 
+#include <nettle/sha1.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -257,4 +258,30 @@ int pgp_packet_next(struct pgp_packet *packet, const unsigned char *data,
 	return 1;
 truncated:
 	return err_set(err, "truncated packet at byte %zu", *pos);
+}
+
+void pgp_fingerprint(unsigned char out[PGP_FPR_SIZE],
+		     const unsigned char *body, size_t len)
+{
+	/* RFC 4880 12.2: 0x99, the two-octet length, then the key body */
+	uint8_t head[3] = {0x99, (uint8_t)(len >> 8), (uint8_t)(len & 0xff)};
+	struct sha1_ctx ctx;
+
+	sha1_init(&ctx);
+	sha1_update(&ctx, sizeof(head), head);
+	sha1_update(&ctx, len, body);
+	sha1_digest(&ctx, PGP_FPR_SIZE, out);
+}
+
+void pgp_fingerprint_hex(char out[PGP_FPR_HEX_SIZE],
+			 const unsigned char fpr[PGP_FPR_SIZE])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; i < PGP_FPR_SIZE; i++) {
+		out[2 * i] = hex[fpr[i] >> 4];
+		out[2 * i + 1] = hex[fpr[i] & 15];
+	}
+	out[2 * PGP_FPR_SIZE] = '\0';
 }

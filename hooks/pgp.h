@@ -51,4 +51,20 @@ struct pgp_packet {
 int pgp_packet_next(struct pgp_packet *packet, const unsigned char *data,
 		    size_t len, size_t *pos, struct err *err);
 
+/* A v4 fingerprint: SHA-1, 20 bytes; as text, 40 upper-case hex digits. */
+#define PGP_FPR_SIZE 20
+#define PGP_FPR_HEX_SIZE (2 * PGP_FPR_SIZE + 1)
+
+/*
+ * The v4 fingerprint of a key (RFC 4880 12.2) from the body of its public
+ * key or subkey packet, which must be at most 0xffff bytes (the longest a
+ * v4 fingerprint can hash): the caller checks that, and the version.
+ */
+void pgp_fingerprint(unsigned char out[PGP_FPR_SIZE],
+		     const unsigned char *body, size_t len);
+
+/* A fingerprint as 40 upper-case hex digits and a NUL. */
+void pgp_fingerprint_hex(char out[PGP_FPR_HEX_SIZE],
+			 const unsigned char fpr[PGP_FPR_SIZE]);
+
 #endif
