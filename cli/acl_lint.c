@@ -4,8 +4,12 @@
 #include <string.h>
 
 #include "../common/buf.h"
+#include "../hooks/backsig.h"
 #include "../hooks/keyfile.h"
+#include "../hooks/pgp.h"
 #include "../hooks/policyref.h"
+#include "../hooks/settings.h"
+#include "../policy/keypath.h"
 #include "../policy/policy.h"
 #include "../policy/userid.h"
 #include "acl.h"
@@ -39,9 +43,52 @@ static int lint_print(const struct diag_list *diags)
 }
 
 /*
+ * Subkeys the hook ignores (SPEC 2: "lint reports it"): only those that
+ * look bound for signing but fail the back-signature or binding check, so
+ * that an ordinary encryption subkey does not warn on every key file.
+ */
+static int lint_ignored_subkeys(const struct policy_file *f,
+				struct diag_list *diags, struct err *err)
+{
+	struct buf bin = BUF_INIT, notes = BUF_INIT;
+	struct backsig_keys keys;
+	struct err why;
+	const char *p, *nl;
+	int error = -1;
+
+	if (pgp_dearmor(&bin, f->data, f->len, "PGP PUBLIC KEY BLOCK", &why) <
+		    0 ||
+	    backsig_signing_keys(&keys, (const unsigned char *)bin.ptr,
+				 bin.len, &notes, &why) < 0) {
+		error = 0;	/* the form check says what is wrong */
+		goto done;
+	}
+	for (p = notes.ptr; p != NULL && *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			break;
+		if ((memmem(p, (size_t)(nl - p), "back-signature", 14) ||
+		     memmem(p, (size_t)(nl - p), "does not verify", 15) ||
+		     memmem(p, (size_t)(nl - p), "issuer", 6)) &&
+		    diag_add(diags, DIAG_WARNING, f->path, 0,
+			     "%.*s: ignored, it identifies nobody",
+			     (int)(nl - p), p) < 0) {
+			err_set(err, "out of memory");
+			goto done;
+		}
+	}
+	error = 0;
+done:
+	buf_dispose(&notes);
+	buf_dispose(&bin);
+	return error;
+}
+
+/*
  * A key file that breaks SPEC 2's rules identifies nobody but never stops
- * the policy loading, so it is a warning.  Files not named keys/<ID>.asc
- * are the engine's errors.
+ * the policy loading, so it is a warning.  Files not named
+ * keys/<aa>/<ID>.asc (or the older keys/<ID>.asc) are the engine's
+ * errors.
  */
 static int lint_key_files(const struct policyref *files,
 			  struct diag_list *diags, struct err *err)
@@ -54,17 +101,13 @@ static int lint_key_files(const struct policyref *files,
 
 	for (i = 0; i < files->count; i++) {
 		const struct policy_file *f = &files->files[i];
-		const char *name = f->path + strlen("keys/");
+		enum keypath_kind kind =
+			keypath_parse(f->path, strlen(f->path), id);
 
-		if (strncmp(f->path, "keys/", 5) != 0 ||
-		    strlen(name) != USERID_LEN + 4 ||
-		    strcmp(name + USERID_LEN, ".asc") != 0 ||
-		    !userid_is_valid(name, USERID_LEN))
+		if (kind != KEYPATH_FANOUT && kind != KEYPATH_FLAT)
 			continue;
 		if (checker == NULL && keyfile_checker_new(&checker, err) < 0)
 			goto done;
-		memcpy(id, name, USERID_LEN);
-		id[USERID_LEN] = '\0';
 		buf_clear(&problem);
 		if (keyfile_check(checker, id, f->data, f->len, &problem,
 				  NULL, err) < 0)
@@ -76,12 +119,42 @@ static int lint_key_files(const struct policyref *files,
 			err_set(err, "out of memory");
 			goto done;
 		}
+		if (problem.len == 0 && lint_ignored_subkeys(f, diags, err) < 0)
+			goto done;
 	}
 	error = 0;
 done:
 	buf_dispose(&problem);
 	keyfile_checker_free(checker);
 	return error;
+}
+
+/* SPEC 2: a ban never applies to an owner (when the config names them). */
+static int lint_banned_owners(git_repository *repo,
+			      const struct policyref *files,
+			      struct diag_list *diags, struct err *err)
+{
+	struct settings settings;
+	struct err why = {""};
+	char id[USERID_LEN + 1];
+	size_t i, j;
+
+	if (settings_read(&settings, repo, false, &why) < 0)
+		return 0;	/* lint does not need the config */
+	for (i = 0; i < files->count; i++) {
+		const char *path = files->files[i].path;
+
+		if (keypath_parse(path, strlen(path), id) != KEYPATH_BANNED)
+			continue;
+		for (j = 0; j < settings.nowners; j++)
+			if (strcmp(settings.owners[j], id) == 0 &&
+			    diag_add(diags, DIAG_WARNING, path, 0,
+				     "bans an owner (gitapps.owner): a ban "
+				     "never applies to an owner, and the hook "
+				     "rejects a push that adds one") < 0)
+				return err_set(err, "out of memory");
+	}
+	return 0;
 }
 
 int cmd_acl_lint(int argc, char **argv)
@@ -111,7 +184,8 @@ int cmd_acl_lint(int argc, char **argv)
 	}
 	if (policyref_resolve(&commit, repo, spec, &err) != 0 ||
 	    policyref_read(&files, repo, &commit, &diags, &err) < 0 ||
-	    lint_key_files(files, &diags, &err) < 0) {
+	    lint_key_files(files, &diags, &err) < 0 ||
+	    lint_banned_owners(repo, files, &diags, &err) < 0) {
 		cli_fatal("%s", err.msg);
 		goto done;
 	}

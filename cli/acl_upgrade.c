@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../common/buf.h"
 #include "../common/file.h"
+#include "../hooks/keyindex.h"
 #include "../hooks/policyref.h"
 #include "../policy/policy.h"
 #include "acl.h"
@@ -378,6 +380,66 @@ done:
 	return status;
 }
 
+/*
+ * SPEC 2: the hook builds the key index itself only up to 10,000 key
+ * files; here it is built whatever the number, for the policy as it is.
+ */
+static int upgrade_key_index(git_repository *repo)
+{
+	struct keyindex_options opts = {0};
+	struct keyindex *index = NULL;
+	struct buf dir = BUF_INIT, lookup = BUF_INIT;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	const git_tree_entry *keys;
+	struct err err = {""};
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid id;
+	struct stat st;
+	int status = CLI_EXIT_FATAL;
+
+	if (git_reference_name_to_id(&id, repo, POLICY_REF) < 0) {
+		status = CLI_EXIT_OK;	/* nothing to index yet */
+		goto done;
+	}
+	if (git_commit_lookup(&commit, repo, &id) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		cli_fatal("cannot read " POLICY_REF);
+		goto done;
+	}
+	keys = git_tree_entry_byname(tree, "keys");
+	if (keys != NULL && git_tree_entry_filemode(keys) != GIT_FILEMODE_TREE)
+		keys = NULL;
+	git_oid_tostr(hex, sizeof(hex),
+		      keys ? git_tree_entry_id(keys) : &(git_oid){{0}});
+	if (buf_printf(&dir, "%sgitapps", git_repository_commondir(repo)) <
+		    0 ||
+	    buf_printf(&lookup, "%s/keyindex/%s/lookup", buf_cstr(&dir),
+		       hex) < 0) {
+		cli_fatal("out of memory");
+		goto done;
+	}
+	if (stat(buf_cstr(&lookup), &st) == 0) {
+		status = CLI_EXIT_OK;
+		goto done;
+	}
+	if (keyindex_open(&index, repo, buf_cstr(&dir),
+			  keys ? git_tree_entry_id(keys) : NULL, &opts,
+			  &err) < 0) {
+		cli_fatal("cannot build the key index: %s", err.msg);
+		goto done;
+	}
+	printf("built the key index of " POLICY_REF "\n");
+	status = CLI_EXIT_OK;
+done:
+	keyindex_free(index);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	buf_dispose(&lookup);
+	buf_dispose(&dir);
+	return status;
+}
+
 int cmd_acl_upgrade(int argc, char **argv)
 {
 	git_repository *repo = NULL;
@@ -399,6 +461,7 @@ int cmd_acl_upgrade(int argc, char **argv)
 	 */
 	if ((status = upgrade_open(&repo, path)) != 0 ||
 	    (status = upgrade_config(repo)) != 0 ||
+	    (status = upgrade_key_index(repo)) != 0 ||
 	    (status = upgrade_policy(repo)) != 0)
 		goto done;
 done:

@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "backsig.h"
 #include "gpghome.h"
 #include "pgp.h"
 
@@ -133,6 +134,26 @@ not_key_first:
 	return buf_puts(problem, "does not start with a public key packet");
 }
 
+/*
+ * Which subkeys may identify a signer: those with a valid back-signature
+ * (hooks/backsig.h).  A file backsig cannot read leaves only the primary.
+ */
+static void keyfile_mark_signers(struct keyfile_info *info,
+				 const struct buf *bin)
+{
+	struct backsig_keys keys;
+	struct err why;
+	size_t i, j;
+
+	if (backsig_signing_keys(&keys, (const unsigned char *)bin->ptr,
+				 bin->len, NULL, &why) < 0)
+		return;
+	for (i = 1; i < info->nfprs; i++)
+		for (j = 0; j < keys.nsigning && !info->signs[i]; j++)
+			info->signs[i] = strcmp(info->fprs[i],
+						keys.signing[j]) == 0;
+}
+
 int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
 		  struct buf *problem)
 {
@@ -150,6 +171,8 @@ int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
 				   why.msg);
 	else
 		error = keyfile_check_packets(info, &bin, problem);
+	if (error == 0 && problem->len == 0)
+		keyfile_mark_signers(info, &bin);
 	buf_dispose(&bin);
 	return error;
 }
