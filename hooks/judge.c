@@ -458,7 +458,8 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 		/* a tag of a tree would publish content nobody judged */
 		error = judge_deny_text(judge, user, op_name(op), ref, new,
 					"it is not a commit",
-					"refs hold commits (or tags of commits)",
+					"refs hold commits (or tags of "
+					"commits)",
 					err);
 		goto done;
 	}

@@ -254,7 +254,8 @@ static const struct rule *policy_shadowing(const struct policy *policy,
 }
 
 /* Lint matches $user_id patterns for this stand-in pusher. */
-static const char policy_lint_user[] = "0123456789ABCDEF0123456789ABCDEF01234567";
+static const char policy_lint_user[] =
+	"0123456789ABCDEF0123456789ABCDEF01234567";
 
 /* Whether pattern may match subject: a pattern that cannot decide may. */
 static bool policy_lint_matches(struct policy *policy,

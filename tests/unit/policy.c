@@ -1313,9 +1313,10 @@ static void policy__ref_rules_reach_app_refs_only_through_apps(void **state)
 
 	add_key(fx, ALICE);
 	add_file(fx, "refs/a.conf",
-		 "base heads/main\n" ALICE " delete,fast-forward .*\n" ALICE
-		 " create-branch ^apps/x\n" ALICE " create-tag replace/.*\n" ALICE
-		 " create-branch ^replace/y\n");
+		 "base heads/main\n" ALICE " delete,fast-forward .*\n"
+		 ALICE " create-branch ^apps/x\n"
+		 ALICE " create-tag replace/.*\n"
+		 ALICE " create-branch ^replace/y\n");
 	load_ok(fx, "refs/a.conf:2: warning: pattern '.*' no longer reaches "
 		    "apps/access-control: ref rules reach refs/apps/ only with "
 		    "a pattern starting with 'apps/'\n");

@@ -319,7 +319,7 @@ static void walk__created_ref_has_one_fork_point(void **state)
  * path at its old version in M would be excused by A.  One fork point, B,
  * charges the old version as a change.
  */
-static void walk__merge_of_old_and_new_base_commit_forks_from_first_parent(
+static void walk__merge_of_old_and_new_base_forks_from_first_parent(
 	void **state)
 {
 	struct fixture *f = *state;
@@ -566,7 +566,7 @@ int main(void)
 		T(walk__created_ref_forks_from_main),
 		T(walk__created_ref_at_an_existing_commit_charges_nothing),
 		T(walk__created_ref_has_one_fork_point),
-		T(walk__merge_of_old_and_new_base_commit_forks_from_first_parent),
+		T(walk__merge_of_old_and_new_base_forks_from_first_parent),
 		T(walk__fork_point_follows_first_parents_only),
 		T(walk__commit_on_no_ref_is_new),
 		T(walk__unrelated_history_has_no_base),
