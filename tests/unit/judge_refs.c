@@ -1,4 +1,4 @@
-/* judge_refs: refs named twice, and which refs are bases (hooks/judge_refs.c) */
+/* judge_refs: refs named twice, and which refs are bases */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
