@@ -142,3 +142,49 @@ register () {
 		$(git -C policy rev-parse HEAD)
 }
 
+
+# grow_key <old.asc> <new.asc>: the old key file with every packet of the
+# new one it lacks appended, armored (a key file only grows, SPEC 2; gpg's
+# own export drops a superseded self-signature).  For keys without
+# subkeys, where appending keeps the packet order valid.
+grow_key () {
+	gpg --dearmor <"$1" >grow-old.bin &&
+	gpg --dearmor <"$2" >grow-new.bin &&
+	perl -e '
+		sub packets {
+			my ($file) = @_;
+			open(my $fh, "<:raw", $file) or die "$file: $!\n";
+			my $in = do { local $/; <$fh> };
+			my ($pos, @out) = (0);
+			while ($pos < length($in)) {
+				my $start = $pos;
+				my $ctb = ord(substr($in, $pos++, 1));
+				my $len;
+				if ($ctb & 0x40) {
+					my $o = ord(substr($in, $pos++, 1));
+					if ($o < 192) { $len = $o }
+					elsif ($o < 224) {
+						$len = (($o - 192) << 8) + 192 +
+						    ord(substr($in, $pos++, 1));
+					} else {
+						$len = unpack("N", substr($in, $pos, 4));
+						$pos += 4;
+					}
+				} else {
+					my $n = (1, 2, 4)[$ctb & 3];
+					$len = unpack(("C", "n", "N")[$ctb & 3],
+					    substr($in, $pos, $n));
+					$pos += $n;
+				}
+				$pos += $len;
+				push @out, substr($in, $start, $pos - $start);
+			}
+			return @out;
+		}
+		my @old = packets($ARGV[0]);
+		my %have = map { $_ => 1 } @old;
+		binmode(STDOUT);
+		print @old, grep { !$have{$_} } packets($ARGV[1]);
+	' grow-old.bin grow-new.bin >grow.bin &&
+	armor_key <grow.bin
+}

@@ -293,7 +293,8 @@ test_expect_success 'a key expired in its key file identifies nobody' '
 test_expect_success 'Henry refreshes his key by pushing the grown file: accepted' '
 	test_when_finished stop_gpg_agent &&
 	HENRY=$(cat HENRY.id) &&
-	gpg --armor --export $HENRY >henry-new.asc &&
+	gpg --armor --export $HENRY >henry-export.asc &&
+	grow_key henry.asc henry-export.asc >henry-new.asc &&
 	(
 		cd policy &&
 		fresh_acl &&
@@ -308,6 +309,24 @@ test_expect_success 'Henry refreshes his key by pushing the grown file: accepted
 		cd client &&
 		push_ok "$HENRY" origin HEAD:refs/heads/users/$HENRY/x
 	)
+'
+
+test_expect_success '... the export that drops the old self-signature would not do' '
+	test_when_finished stop_gpg_agent &&
+	HENRY=$(cat HENRY.id) &&
+	before=$(git -C server.git rev-parse refs/apps/access-control) &&
+	(
+		cd policy &&
+		fresh_acl &&
+		cp ../henry-export.asc $(keypath $HENRY) &&
+		echo more >>README &&
+		git add keys README &&
+		test_tick &&
+		git commit -q -m "Henry shrinks his key" &&
+		push_denied "$HENRY" origin HEAD:refs/apps/access-control
+	) &&
+	said "denied: $HENRY may not fast-forward apps/access-control (commit $(short policy HEAD)): $(keypath $HENRY) drops packets of the key file it replaces (a key file only grows: a revocation stays)" &&
+	ref_is server.git refs/apps/access-control $before
 '
 
 test_expect_success '... its attack: Bob cannot refresh Henry'\''s file with his own key' '
