@@ -170,7 +170,8 @@ fuzz:
 			-fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=undefined $(PKG_CFLAGS) \
 			-o $(O)/fuzz/$$f tests/fuzz/$${f}_fuzzer.c \
-			$(COMMON_SRC) $(POLICY_SRC) hooks/pack.c $(PKG_LIBS); \
+			$(COMMON_SRC) $(POLICY_SRC) hooks/pack.c hooks/pgp.c \
+			hooks/backsig.c $(PKG_LIBS); \
 		mkdir -p $(O)/fuzz/$$f-found; \
 		$(O)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=8192 -artifact_prefix=$(O)/fuzz/$$f- \

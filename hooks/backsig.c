@@ -115,7 +115,6 @@ struct backsig_sig {
 	size_t hashed_len, unhashed_len;
 	const unsigned char *left16;
 	struct backsig_mpi mpi[2];
-	unsigned nmpi;
 };
 
 /* Outcomes of one check: verified, refused (a note says why), or error. */
@@ -321,7 +320,6 @@ static bool backsig_read_sig(struct backsig_sig *sig,
 	for (i = 0; i < n; i++)
 		if (!backsig_read_mpi(&sig->mpi[i], &p, end))
 			return false;
-	sig->nmpi = n;
 	return p == end && backsig_area_ok(sig->hashed, sig->hashed_len) &&
 	       backsig_area_ok(sig->unhashed, sig->unhashed_len);
 }
@@ -356,7 +354,7 @@ static bool backsig_issuer_ok(const struct backsig_sig *sig,
 	return true;
 }
 
-/* gcry_sexp_build's %b takes an int length. */
+/* gcry_sexp_build's %b takes an int; no MPI or digest comes near 64 KiB. */
 static int backsig_int_len(size_t len)
 {
 	return len > 0xffff ? 0 : (int)len;

@@ -25,6 +25,7 @@
 #include "../policy/userid.h"
 #include "cert.h"
 #include "judge.h"
+#include "backsig.h"
 #include "identify.h"
 #include "packodb.h"
 #include "policyref.h"
@@ -625,6 +626,11 @@ int main(void)
 	 * a push); gpg is then found on the server's PATH, as gpgconf was.
 	 */
 	gpgme_set_global_flag("disable-gpgconf", "1");
+	/* libgcrypt wants its set-up in the main thread, before any other */
+	if (backsig_init(&err) < 0) {
+		hook_print_error(&err);
+		return 1;
+	}
 	hook_probe_start(&probe);
 	if (git_libgit2_init() < 0) {
 		fputs("error: cannot initialize libgit2\n", stderr);
