@@ -177,9 +177,13 @@ int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
 	return error;
 }
 
-/* The packets of an armored key file, whole (header and body). */
+/*
+ * The packets of an armored key file: tag and body, never the header, so
+ * that a packet rewritten with another header format is the same packet.
+ */
 struct keyfile_packets {
 	struct buf bin;
+	unsigned *tag;
 	size_t *start, *len;
 	bool *used;
 	size_t n;
@@ -188,6 +192,7 @@ struct keyfile_packets {
 static void keyfile_packets_dispose(struct keyfile_packets *p)
 {
 	buf_dispose(&p->bin);
+	free(p->tag);
 	free(p->start);
 	free(p->len);
 	free(p->used);
@@ -200,7 +205,7 @@ static int keyfile_split(struct keyfile_packets *out, const char *data,
 {
 	struct pgp_packet packet;
 	struct err why;
-	size_t pos = 0, before = 0, alloc = 0;
+	size_t pos = 0, alloc = 0;
 	int rc;
 
 	if (len > KEYFILE_MAX ||
@@ -213,6 +218,7 @@ static int keyfile_split(struct keyfile_packets *out, const char *data,
 		if (out->n == alloc) {
 			size_t n = alloc ? 2 * alloc : 16;
 			size_t *s = realloc(out->start, n * sizeof(*s));
+			unsigned *t;
 
 			if (s == NULL)
 				return -1;
@@ -220,11 +226,15 @@ static int keyfile_split(struct keyfile_packets *out, const char *data,
 			if ((s = realloc(out->len, n * sizeof(*s))) == NULL)
 				return -1;
 			out->len = s;
+			if ((t = realloc(out->tag, n * sizeof(*t))) == NULL)
+				return -1;
+			out->tag = t;
 			alloc = n;
 		}
-		out->start[out->n] = before;
-		out->len[out->n++] = pos - before;
-		before = pos;
+		out->tag[out->n] = packet.tag;
+		out->start[out->n] = (size_t)(packet.body -
+					      (const unsigned char *)out->bin.ptr);
+		out->len[out->n++] = packet.len;
 	}
 	if (rc < 0)
 		return 0;
@@ -236,8 +246,8 @@ static int keyfile_split(struct keyfile_packets *out, const char *data,
 int keyfile_grows(bool *grows, const char *old, size_t old_len,
 		  const char *new, size_t new_len)
 {
-	struct keyfile_packets a = {BUF_INIT, NULL, NULL, NULL, 0},
-			       b = {BUF_INIT, NULL, NULL, NULL, 0};
+	struct keyfile_packets a = {BUF_INIT, NULL, NULL, NULL, NULL, 0},
+			       b = {BUF_INIT, NULL, NULL, NULL, NULL, 0};
 	size_t i, j;
 	int rc, error = -1;
 
@@ -250,7 +260,8 @@ int keyfile_grows(bool *grows, const char *old, size_t old_len,
 		goto done;
 	for (i = 0; i < a.n; i++) {
 		for (j = 0; j < b.n; j++)
-			if (!b.used[j] && a.len[i] == b.len[j] &&
+			if (!b.used[j] && a.tag[i] == b.tag[j] &&
+			    a.len[i] == b.len[j] &&
 			    memcmp(a.bin.ptr + a.start[i], b.bin.ptr + b.start[j],
 				   a.len[i]) == 0)
 				break;

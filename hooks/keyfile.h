@@ -45,7 +45,7 @@ int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
 /*
  * SPEC 2: a key file changes only by adding packets.  *grows is true when
  * every packet of old (a multiset: a packet twice must stay twice) is in
- * new, byte for byte; false when a packet was removed or either file is
+ * new, its tag and body byte for byte (the header's format may differ); false when a packet was removed or either file is
  * not one armored public key block.  Returns 0, or -1 when memory runs
  * out.
  */

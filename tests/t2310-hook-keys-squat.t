@@ -319,8 +319,7 @@ test_expect_success '... the export that drops the old self-signature would not 
 		cd policy &&
 		fresh_acl &&
 		cp ../henry-export.asc $(keypath $HENRY) &&
-		echo more >>README &&
-		git add keys README &&
+		git add keys &&
 		test_tick &&
 		git commit -q -m "Henry shrinks his key" &&
 		push_denied "$HENRY" origin HEAD:refs/apps/access-control
