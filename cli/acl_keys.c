@@ -94,6 +94,7 @@ static int keys_commit(git_repository *repo, const char *id,
 {
 	struct acl_edit edit;
 	struct keytree_lookup found;
+	struct buf grown = BUF_INIT;
 	git_tree_update update;
 	git_oid blob, commit;
 	struct err err = {""};
@@ -120,6 +121,35 @@ static int keys_commit(git_repository *repo, const char *id,
 		goto done;
 	}
 	keypath_fanout(path, id);
+	/*
+	 * SPEC 2: a key file only grows.  gpg's export drops a superseded
+	 * self-signature, so a refresh keeps every packet of the file on
+	 * the policy and adds the new ones.
+	 */
+	if (found.fanout) {
+		git_blob *old = NULL;
+		int rc;
+
+		if (git_blob_lookup(&old, repo, &found.fanout_blob) < 0) {
+			cli_fatal("cannot read %s", path);
+			goto done;
+		}
+		rc = keyfile_grow(&grown, git_blob_rawcontent(old),
+				  (size_t)git_blob_rawsize(old), key->ptr,
+				  key->len);
+		git_blob_free(old);
+		if (rc < 0) {
+			cli_fatal("out of memory");
+			goto done;
+		}
+		if (rc == 0) {
+			cli_fatal("%s holds another key, or one that does not "
+				  "parse: only its own key may grow it",
+				  path);
+			goto done;
+		}
+		key = &grown;
+	}
 	if (acl_edit_blob(&blob, &edit, key->ptr, key->len) != 0)
 		goto done;
 	if (found.fanout && git_oid_equal(&found.fanout_blob, &blob)) {
@@ -140,6 +170,7 @@ static int keys_commit(git_repository *repo, const char *id,
 	       path);
 	status = 0;
 done:
+	buf_dispose(&grown);
 	acl_edit_dispose(&edit);
 	return status;
 }

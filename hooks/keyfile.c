@@ -276,6 +276,115 @@ done:
 	return error;
 }
 
+/* Whether packet j of b is packet i of a. */
+static bool keyfile_same(const struct keyfile_packets *a, size_t i,
+			 const struct keyfile_packets *b, size_t j)
+{
+	return a->tag[i] == b->tag[j] && a->len[i] == b->len[j] &&
+	       memcmp(a->bin.ptr + a->start[i], b->bin.ptr + b->start[j],
+		      a->len[i]) == 0;
+}
+
+/* The packet, re-framed with a new-format header (RFC 4880 4.2.2). */
+static int keyfile_put_packet(struct buf *out, const struct keyfile_packets *p,
+			      size_t i)
+{
+	size_t len = p->len[i];
+	unsigned char head[6];
+	size_t n = 0;
+
+	head[n++] = (unsigned char)(0xc0 | p->tag[i]);
+	if (len < 192) {
+		head[n++] = (unsigned char)len;
+	} else if (len < 8384) {
+		head[n++] = (unsigned char)(((len - 192) >> 8) + 192);
+		head[n++] = (unsigned char)((len - 192) & 0xff);
+	} else {
+		head[n++] = 0xff;
+		head[n++] = (unsigned char)(len >> 24);
+		head[n++] = (unsigned char)(len >> 16);
+		head[n++] = (unsigned char)(len >> 8);
+		head[n++] = (unsigned char)len;
+	}
+	return buf_put(out, head, n) < 0 ||
+			       buf_put(out, p->bin.ptr + p->start[i], len) < 0
+		       ? -1
+		       : 0;
+}
+
+/* The head packet (key, user id, subkey) that packet i belongs under. */
+static size_t keyfile_head_of(const struct keyfile_packets *p, size_t i)
+{
+	while (i > 0 && p->tag[i] == PGP_TAG_SIGNATURE)
+		i--;
+	return i;
+}
+
+int keyfile_grow(struct buf *out, const char *old, size_t old_len,
+		 const char *new, size_t new_len)
+{
+	struct keyfile_packets a = {BUF_INIT, NULL, NULL, NULL, NULL, 0},
+			       b = {BUF_INIT, NULL, NULL, NULL, NULL, 0};
+	struct buf bin = BUF_INIT;
+	size_t i, j, k;
+	int rc, error = -1;
+
+	if ((rc = keyfile_split(&a, old, old_len)) < 0 ||
+	    (rc > 0 && (rc = keyfile_split(&b, new, new_len)) < 0))
+		goto done;
+	error = 0;
+	if (rc == 0 || a.n == 0 || b.n == 0 || !keyfile_same(&a, 0, &b, 0))
+		goto done;	/* not the same key */
+	/* b.used: the packets of new already in old */
+	for (j = 0; j < b.n; j++)
+		for (i = 0; i < a.n && !b.used[j]; i++)
+			b.used[j] = keyfile_same(&a, i, &b, j);
+	for (i = 0; i < a.n; i++) {
+		if (keyfile_put_packet(&bin, &a, i) < 0)
+			goto oom;
+		/* after the last packet of a group, new signatures for it */
+		if (i + 1 < a.n && a.tag[i + 1] == PGP_TAG_SIGNATURE)
+			continue;
+		k = keyfile_head_of(&a, i);
+		for (j = 0; j < b.n; j++) {
+			size_t head = keyfile_head_of(&b, j);
+
+			if (b.used[j] || b.tag[j] != PGP_TAG_SIGNATURE ||
+			    !keyfile_same(&a, k, &b, head))
+				continue;
+			if (keyfile_put_packet(&bin, &b, j) < 0)
+				goto oom;
+			b.used[j] = true;
+		}
+	}
+	/* new user ids and subkeys, with their signatures */
+	for (j = 0; j < b.n; j++) {
+		if (b.used[j] || b.tag[j] == PGP_TAG_SIGNATURE)
+			continue;
+		if (keyfile_put_packet(&bin, &b, j) < 0)
+			goto oom;
+		b.used[j] = true;
+		for (k = j + 1; k < b.n && b.tag[k] == PGP_TAG_SIGNATURE; k++)
+			if (!b.used[k]) {
+				if (keyfile_put_packet(&bin, &b, k) < 0)
+					goto oom;
+				b.used[k] = true;
+			}
+	}
+	if (pgp_armor(out, (const unsigned char *)bin.ptr, bin.len,
+		      "PGP PUBLIC KEY BLOCK") < 0)
+		goto oom;
+	error = 1;
+	goto done;
+oom:
+	error = -1;
+done:
+	buf_dispose(&bin);
+	keyfile_packets_dispose(&a);
+	keyfile_packets_dispose(&b);
+	return error;
+}
+
 /* What gpg says about the one key: its fingerprint and its state. */
 static int keyfile_check_key(struct keyfile_checker *checker, const char *id,
 			     const char *armored, size_t len,

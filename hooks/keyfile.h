@@ -53,6 +53,19 @@ int keyfile_grows(bool *grows, const char *old, size_t old_len,
 		  const char *new, size_t new_len);
 
 /*
+ * The key file that keeps every packet of old and adds those of new it
+ * lacks, each where it belongs: a new signature after the key, user id or
+ * subkey it follows in new, a new user id or subkey (with its signatures)
+ * at the end.  What `git acl keys add` pushes to refresh a key: gpg's own
+ * export drops a superseded self-signature, and SPEC 2 lets a key file
+ * only grow.  Appends the armored result to out and returns 1, or returns
+ * 0 when old and new are not both one armored public key of the same
+ * primary, or -1 when memory runs out.
+ */
+int keyfile_grow(struct buf *out, const char *old, size_t old_len,
+		 const char *new, size_t new_len);
+
+/*
  * A private, empty gpg home (mkdtemp, 0700, `no-autostart` so that no
  * gpg-agent outlives us) in which key files are listed, never imported.
  */

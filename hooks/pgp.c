@@ -285,3 +285,46 @@ void pgp_fingerprint_hex(char out[PGP_FPR_HEX_SIZE],
 	}
 	out[2 * PGP_FPR_SIZE] = '\0';
 }
+
+int pgp_armor(struct buf *out, const unsigned char *data, size_t len,
+	      const char *type)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+				  "qrstuvwxyz0123456789+/";
+	uint32_t crc = pgp_crc24(data, len);
+	unsigned char sum[3] = {(unsigned char)(crc >> 16),
+				(unsigned char)(crc >> 8), (unsigned char)crc};
+	size_t i, col = 0;
+
+	if (buf_printf(out, "-----BEGIN %s-----\n\n", type) < 0)
+		return -1;
+	for (i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)data[i] << 16;
+		size_t n = len - i < 3 ? len - i : 3;
+		char quad[4];
+
+		if (n > 1)
+			v |= (uint32_t)data[i + 1] << 8;
+		if (n > 2)
+			v |= data[i + 2];
+		quad[0] = b64[(v >> 18) & 63];
+		quad[1] = b64[(v >> 12) & 63];
+		quad[2] = n > 1 ? b64[(v >> 6) & 63] : '=';
+		quad[3] = n > 2 ? b64[v & 63] : '=';
+		if (buf_put(out, quad, 4) < 0)
+			return -1;
+		col += 4;
+		if (col == 64 && buf_putc(out, '\n') < 0)
+			return -1;
+		if (col == 64)
+			col = 0;
+	}
+	if (col > 0 && buf_putc(out, '\n') < 0)
+		return -1;
+	if (buf_printf(out, "=%c%c%c%c\n-----END %s-----\n",
+		       b64[sum[0] >> 2], b64[((sum[0] & 3) << 4) | (sum[1] >> 4)],
+		       b64[((sum[1] & 15) << 2) | (sum[2] >> 6)],
+		       b64[sum[2] & 63], type) < 0)
+		return -1;
+	return 0;
+}

@@ -36,6 +36,15 @@ enum pgp_tag {
 int pgp_dearmor(struct buf *out, const char *text, size_t len,
 		const char *type, struct err *err);
 
+/*
+ * Armor len bytes of binary as one block of the given type: the BEGIN
+ * line, a blank line, base64 in lines of 64, the =CRC24 line, the END
+ * line (RFC 4880 6.2), appended to out.  Returns 0, or -1 when memory
+ * runs out.
+ */
+int pgp_armor(struct buf *out, const unsigned char *data, size_t len,
+	      const char *type);
+
 struct pgp_packet {
 	unsigned tag;
 	const unsigned char *body;

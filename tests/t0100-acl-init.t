@@ -68,7 +68,6 @@ test_expect_success 'registration in the default policy is keys/<aa>/<ID>.asc' '
 	test_cmp expect actual
 '
 
-# Needs the engine of SPEC 5 (base lines, keys/<aa>/): lead's branch.
 test_expect_success 'the default policy lints clean' '
 	(cd server.git && git acl lint >../lint.out) &&
 	test_must_be_empty lint.out

@@ -53,6 +53,7 @@ test_expect_success 'upgrade pins the config and leaves the policy on a new ref'
 		done &&
 		echo "set receive.certNonceSeed = (random)" &&
 		echo "set receive.certNonceSlop = 30" &&
+		echo "built the key index of refs/apps/access-control" &&
 		echo "refs/owner.conf: added the owner'\''s apps/.* ref rule" &&
 		echo "refs/owner.conf: added '\''base heads/main'\'' (the branch HEAD names)" &&
 		echo "branches/keys.conf: registration now writes keys/<aa>/<ID>.asc" &&
@@ -111,7 +112,10 @@ test_expect_success 'upgrade again changes nothing' '
 test_expect_success 'once the owner pushed it, upgrade drops its ref, then is silent' '
 	git -C server.git update-ref refs/apps/access-control $UP &&
 	git acl upgrade server.git >out &&
-	echo "deleted $UP: the policy needs no upgrade" >expect &&
+	{
+		echo "built the key index of refs/apps/access-control" &&
+		echo "deleted $UP: the policy needs no upgrade"
+	} >expect &&
 	test_cmp expect out &&
 	ref_is server.git $UP none &&
 	git acl upgrade server.git >out &&

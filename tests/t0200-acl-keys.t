@@ -65,8 +65,6 @@ test_expect_success 'keys add commits keys/<aa>/<ID>.asc and nothing else' '
 	test_cmp expect actual
 '
 
-# Needs the hook of SPEC 2 (registration of keys/<aa>/<ID>.asc); the hook
-# of this branch still registers keys/<ID>.asc only.
 test_expect_success 'Bob registers by pushing it' '
 	test_when_finished stop_gpg_agent &&
 	BOB=$(cat bob.id) &&

@@ -132,8 +132,6 @@ test_expect_success 'ban -h and --help' '
 	grep "^usage: git acl unban <ID>" out
 '
 
-# Needs the hook and engine of SPEC 2 and 5 (banned/, keys/<aa>/): the
-# policy init writes does not load in the hook of this branch.
 test_expect_success 'the owner pushes the ban' '
 	test_when_finished stop_gpg_agent &&
 	OWNER=$(cat owner.id) BOB=$(cat bob.id) &&

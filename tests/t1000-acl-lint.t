@@ -281,7 +281,7 @@ test_expect_success 'refs/ as a file, and a file with an unexpected name' '
 	) &&
 	cat >expect <<-\EOF &&
 	branches/a.txt: unexpected file (rule files are refs/*.conf, branches/*.conf and groups/*.conf)
-	keys/alice.asc: key files are named keys/<ID>.asc, <ID> the key'\''s 40 upper-case hex fingerprint
+	keys/alice.asc: key files are named keys/<aa>/<ID>.asc, <ID> the key'\''s 40 upper-case hex fingerprint and <aa> its first two digits
 	refs: must be a directory, not a file
 	EOF
 	test_cmp expect out

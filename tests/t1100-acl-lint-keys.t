@@ -25,6 +25,13 @@ lint_keys () {
 	)
 }
 
+# kp <id>: keys/<aa>/<id>.asc, the fan-out path of SPEC 2, its directory
+# made under keys/keys
+kp () {
+	mkdir -p "keys/keys/$(echo "$1" | cut -c1-2)" &&
+	echo "keys/$(echo "$1" | cut -c1-2)/$1.asc"
+}
+
 # armor <type> <binary file>: armor it ourselves, without a checksum
 armor () {
 	printf -- "-----BEGIN %s-----\n\n" "$1" &&
@@ -34,42 +41,42 @@ armor () {
 
 test_expect_success 'a good key file named by its fingerprint: no output' '
 	ALICE=$(cat alice.id) &&
-	gpg --armor --export "$ALICE" >keys/keys/$ALICE.asc &&
+	gpg --armor --export "$ALICE" >keys/$(kp $ALICE) &&
 	lint_keys &&
 	test_must_be_empty out
 '
 
 test_expect_success 'a key file named by another fingerprint' '
 	ALICE=$(cat alice.id) BOB=$(cat bob.id) &&
-	gpg --armor --export "$BOB" >keys/keys/$ALICE.asc &&
+	gpg --armor --export "$BOB" >keys/$(kp $ALICE) &&
 	lint_keys &&
-	echo "keys/$ALICE.asc: warning: key file holds the key $BOB, not $ALICE, so it identifies nobody" >expect &&
+	echo "$(kp $ALICE): warning: key file holds the key $BOB, not $ALICE, so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
 test_expect_success 'two keys in one file' '
 	ALICE=$(cat alice.id) BOB=$(cat bob.id) &&
-	gpg --armor --export "$ALICE" "$BOB" >keys/keys/$ALICE.asc &&
+	gpg --armor --export "$ALICE" "$BOB" >keys/$(kp $ALICE) &&
 	lint_keys &&
-	echo "keys/$ALICE.asc: warning: key file holds more than one key, so it identifies nobody" >expect &&
+	echo "$(kp $ALICE): warning: key file holds more than one key, so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
 test_expect_success 'two armored blocks in one file' '
 	ALICE=$(cat alice.id) BOB=$(cat bob.id) &&
 	{ gpg --armor --export "$ALICE" && gpg --armor --export "$BOB"; } \
-		>keys/keys/$ALICE.asc &&
+		>keys/$(kp $ALICE) &&
 	lint_keys &&
-	echo "keys/$ALICE.asc: warning: key file is not one armored public key: data after the armored block, so it identifies nobody" >expect &&
+	echo "$(kp $ALICE): warning: key file is not one armored public key: data after the armored block, so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
 test_expect_success 'a secret key' '
 	ALICE=$(cat alice.id) &&
 	gpg --batch --pinentry-mode loopback --passphrase "" --armor \
-		--export-secret-keys "$ALICE" >keys/keys/$ALICE.asc &&
+		--export-secret-keys "$ALICE" >keys/$(kp $ALICE) &&
 	lint_keys &&
-	echo "keys/$ALICE.asc: warning: key file is not one armored public key: does not start with '\''-----BEGIN PGP PUBLIC KEY BLOCK-----'\'', so it identifies nobody" >expect &&
+	echo "$(kp $ALICE): warning: key file is not one armored public key: does not start with '\''-----BEGIN PGP PUBLIC KEY BLOCK-----'\'', so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
@@ -77,9 +84,9 @@ test_expect_success 'a secret key packet inside a public key block' '
 	ALICE=$(cat alice.id) &&
 	gpg --batch --pinentry-mode loopback --passphrase "" \
 		--export-secret-keys "$ALICE" >secret.bin &&
-	armor "PGP PUBLIC KEY BLOCK" secret.bin >keys/keys/$ALICE.asc &&
+	armor "PGP PUBLIC KEY BLOCK" secret.bin >keys/$(kp $ALICE) &&
 	lint_keys &&
-	echo "keys/$ALICE.asc: warning: key file holds a secret key, so it identifies nobody" >expect &&
+	echo "$(kp $ALICE): warning: key file holds a secret key, so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
@@ -88,15 +95,15 @@ test_expect_success 'a stray packet after the key' '
 	gpg --export "$ALICE" >key.bin &&
 	echo hello | gpg --compress-algo none --store >literal.bin &&
 	cat key.bin literal.bin >both.bin &&
-	armor "PGP PUBLIC KEY BLOCK" both.bin >keys/keys/$ALICE.asc &&
+	armor "PGP PUBLIC KEY BLOCK" both.bin >keys/$(kp $ALICE) &&
 	lint_keys &&
-	echo "keys/$ALICE.asc: warning: key file holds a stray packet (tag 11), so it identifies nobody" >expect &&
+	echo "$(kp $ALICE): warning: key file holds a stray packet (tag 11), so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
 test_expect_success 'the same packets without the stray one are fine' '
 	ALICE=$(cat alice.id) &&
-	armor "PGP PUBLIC KEY BLOCK" key.bin >keys/keys/$ALICE.asc &&
+	armor "PGP PUBLIC KEY BLOCK" key.bin >keys/$(kp $ALICE) &&
 	lint_keys &&
 	test_must_be_empty out
 '
@@ -104,10 +111,10 @@ test_expect_success 'the same packets without the stray one are fine' '
 test_expect_success 'a bad armor checksum' '
 	ALICE=$(cat alice.id) &&
 	gpg --armor --export "$ALICE" >good.asc &&
-	sed "s/^=.*/=AAAA/" good.asc >keys/keys/$ALICE.asc &&
-	! test_cmp good.asc keys/keys/$ALICE.asc &&
+	sed "s/^=.*/=AAAA/" good.asc >keys/$(kp $ALICE) &&
+	! test_cmp good.asc keys/$(kp $ALICE) &&
 	lint_keys &&
-	echo "keys/$ALICE.asc: warning: key file is not one armored public key: bad armor checksum, so it identifies nobody" >expect &&
+	echo "$(kp $ALICE): warning: key file is not one armored public key: bad armor checksum, so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
@@ -122,10 +129,10 @@ test_expect_success 'a revoked key' '
 			"$GNUPGHOME/openpgp-revocs.d/$CAROL.rev" >rev.asc &&
 		gpg --batch --import rev.asc 2>/dev/null
 	} &&
-	rm -f keys/keys/*.asc &&
-	gpg --armor --export "$CAROL" >keys/keys/$CAROL.asc &&
+	rm -rf keys/keys/* &&
+	gpg --armor --export "$CAROL" >keys/$(kp $CAROL) &&
 	lint_keys &&
-	echo "keys/$CAROL.asc: warning: key file is revoked, so it identifies nobody" >expect &&
+	echo "$(kp $CAROL): warning: key file is revoked, so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
@@ -137,34 +144,34 @@ test_expect_success 'an expired key' '
 		gpg --with-colons --list-keys "=Dave <dave@example.com>" |
 		awk -F: "/^fpr:/ { print \$10; exit }") &&
 	test -n "$DAVE" &&
-	rm -f keys/keys/*.asc &&
-	gpg --armor --export "$DAVE" >keys/keys/$DAVE.asc &&
+	rm -rf keys/keys/* &&
+	gpg --armor --export "$DAVE" >keys/$(kp $DAVE) &&
 	lint_keys &&
-	echo "keys/$DAVE.asc: warning: key file has expired, so it identifies nobody" >expect &&
+	echo "$(kp $DAVE): warning: key file has expired, so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
 test_expect_success 'a key file over 64 KiB' '
 	ALICE=$(cat alice.id) &&
-	rm -f keys/keys/*.asc &&
+	rm -rf keys/keys/* &&
 	{ gpg --armor --export "$ALICE" && printf "%065536d\n" 0; } \
-		>keys/keys/$ALICE.asc &&
+		>keys/$(kp $ALICE) &&
 	lint_keys &&
-	echo "keys/$ALICE.asc: warning: key file is larger than 65536 bytes, so it identifies nobody" >expect &&
+	echo "$(kp $ALICE): warning: key file is larger than 65536 bytes, so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
 test_expect_success 'garbage' '
 	ALICE=$(cat alice.id) &&
-	echo "not a key" >keys/keys/$ALICE.asc &&
+	echo "not a key" >keys/$(kp $ALICE) &&
 	lint_keys &&
-	echo "keys/$ALICE.asc: warning: key file is not one armored public key: does not start with '\''-----BEGIN PGP PUBLIC KEY BLOCK-----'\'', so it identifies nobody" >expect &&
+	echo "$(kp $ALICE): warning: key file is not one armored public key: does not start with '\''-----BEGIN PGP PUBLIC KEY BLOCK-----'\'', so it identifies nobody" >expect &&
 	test_cmp expect out
 '
 
 test_expect_success 'lint leaves no gpg-agent and no temporary gpg home behind' '
 	ALICE=$(cat alice.id) &&
-	gpg --armor --export "$ALICE" >keys/keys/$ALICE.asc &&
+	gpg --armor --export "$ALICE" >keys/$(kp $ALICE) &&
 	mkdir tmp &&
 	(
 		TMPDIR=$(pwd)/tmp && export TMPDIR &&
@@ -174,6 +181,32 @@ test_expect_success 'lint leaves no gpg-agent and no temporary gpg home behind' 
 	ls tmp >left &&
 	test_must_be_empty left &&
 	! pgrep -f "gpg-agent.*gitapps-keys"
+'
+
+test_expect_success 'a key file in the older flat layout: a warning to migrate' '
+	ALICE=$(cat alice.id) &&
+	rm -rf keys/keys/* &&
+	gpg --armor --export "$ALICE" >keys/keys/$ALICE.asc &&
+	lint_keys &&
+	echo "keys/$ALICE.asc: warning: key file in the older flat layout: run '\''git acl keys migrate'\'' to move it to $(kp $ALICE)" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'one id with a key file in both layouts: an error' '
+	ALICE=$(cat alice.id) &&
+	gpg --armor --export "$ALICE" >keys/$(kp $ALICE) &&
+	test_must_fail lint_keys &&
+	grep "^keys/$ALICE.asc: user id $ALICE has a key file in both layouts: keep $(kp $ALICE) only$" out
+'
+
+test_expect_success 'a real key with an encryption subkey: nothing to report' '
+	test_when_finished stop_gpg_agent &&
+	rm -rf keys/keys/* &&
+	cp "$SRC/tests/unit/fixtures/backsig/ed25519.asc" ed.asc &&
+	ID=$(gpg --with-colons --show-keys ed.asc | awk -F: "/^fpr:/ { print \$10; exit }") &&
+	cp ed.asc keys/$(kp $ID) &&
+	lint_keys &&
+	test_must_be_empty out
 '
 
 test_done

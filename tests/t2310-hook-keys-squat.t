@@ -290,21 +290,23 @@ test_expect_success 'a key expired in its key file identifies nobody' '
 	ref_is server.git refs/heads/users/$HENRY/x none
 '
 
-test_expect_success 'Henry refreshes his key by pushing the grown file: accepted' '
+test_expect_success 'Henry refreshes his key with git acl keys add: accepted' '
 	test_when_finished stop_gpg_agent &&
 	HENRY=$(cat HENRY.id) &&
 	gpg --armor --export $HENRY >henry-export.asc &&
-	grow_key henry.asc henry-export.asc >henry-new.asc &&
 	(
 		cd policy &&
-		fresh_acl &&
-		cp ../henry-new.asc $(keypath $HENRY) &&
-		git add keys &&
-		test_tick &&
-		git commit -q -m "Henry extends his key" &&
-		push_ok "$HENRY" origin HEAD:refs/apps/access-control
+		git fetch -q origin +refs/apps/access-control:refs/apps/access-control &&
+		git config user.name Henry &&
+		git config user.email henry@example.com &&
+		git acl keys add $HENRY >../out &&
+		# the old self-signature stays: the file grew
+		git show refs/apps/access-control:$(keypath $HENRY) >../henry-new.asc &&
+		push_ok "$HENRY" origin refs/apps/access-control
 	) &&
-	ref_is server.git refs/apps/access-control $(git -C policy rev-parse HEAD) &&
+	test $(gpg --list-packets henry-new.asc | grep -c "sigclass 0x13") = 2 &&
+	ref_is server.git refs/apps/access-control \
+		$(git -C policy rev-parse refs/apps/access-control) &&
 	(
 		cd client &&
 		push_ok "$HENRY" origin HEAD:refs/heads/users/$HENRY/x
