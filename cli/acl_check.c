@@ -14,6 +14,7 @@
 static const char *check_as;
 static struct cli_list check_owners;
 static bool check_stats;
+static const char *check_remote;
 
 static const struct cli_opt check_opts[] = {
 	{"as", 0, CLI_OPT_STRING, &check_as, "<ID>",
@@ -22,14 +23,17 @@ static const struct cli_opt check_opts[] = {
 	 "an owner, instead of gitapps.owner"},
 	{"stats", 0, CLI_OPT_FLAG, &check_stats, NULL,
 	 "print what judging cost on standard error"},
+	{"remote", 0, CLI_OPT_STRING, &check_remote, "<name>",
+	 "in a clone, the remote whose branches are the server's (origin)"},
 };
 
 static const struct cli_command check_command = {
-	"git acl check [--owner <ID>]... [--stats] --as <ID> <old> <new> "
-	"<ref>",
+	"git acl check [--owner <ID>]... [--stats] [--remote <name>] --as <ID> "
+	"<old> <new> <ref>",
 	"Judge the command '<old> <new> <ref>' as the pre-receive hook would\n"
 	"if <ref> were at <old> now, without a certificate: print its\n"
-	"denied:/hint:/error: lines, nothing when allowed.\n"
+	"denied:/hint:/error: lines, nothing when allowed.  In a clone, base\n"
+	"refs are the remote's branches (refs/remotes/<name>/), never yours.\n"
 	"Exit 0 allowed, 1 denied, 128 error.",
 	check_opts,
 	sizeof(check_opts) / sizeof(check_opts[0]),
@@ -102,6 +106,15 @@ int cmd_acl_check(int argc, char **argv)
 	config.workers = load.settings.workers;
 	config.match_limit = load.settings.match_limit;
 	config.offline = true;
+	/*
+	 * SPEC 3: in a clone the server's branches are remote-tracking
+	 * refs, and the user's own branches must not make a commit exist
+	 * (a local main holding unpushed work would excuse it).  A bare
+	 * repository is taken to be the server, as the hook reads it.
+	 */
+	config.base_remote = check_remote != NULL ? check_remote
+			     : git_repository_is_bare(load.repo) ? NULL
+							       : "origin";
 	clock_gettime(CLOCK_MONOTONIC, &config.deadline);
 	config.deadline.tv_sec += load.settings.timeout;
 	if (judge_new(&judge, load.repo, load.policy,

@@ -79,6 +79,7 @@ void judge_free(struct judge *judge)
 		free(judge->denials[i].hint);
 	}
 	free(judge->denials);
+	judge__refs_dispose(&judge->refs);
 	treediff_free(judge->treediff);
 	git_odb_free(judge->odb);
 	free(judge);
@@ -410,15 +411,34 @@ static bool judge_net_is_history(const struct walk *walk,
 }
 
 /*
- * The tree ops of a created or updated ref outside refs/tags/: its net
- * change and the changes of every commit new to it (SPEC 4).
+ * What exists for a creation of ref (SPEC 4): the commits of the base
+ * refs, read once per push; nothing for a ref under refs/apps/, which is
+ * charged from the empty tree.
+ */
+static int judge_existing(struct judge *judge, struct walk_options *wopts,
+			  const char *ref, struct err *err)
+{
+	wopts->exist = NULL;
+	wopts->nexist = 0;
+	if (strncmp(ref, "refs/apps/", 10) == 0)
+		return 0;
+	if (judge__refs_read_bases(&judge->refs, judge->repo, judge->policy,
+				   judge->config.base_remote, err) < 0)
+		return -1;
+	return judge__refs_exist(&judge->refs, &wopts->exist, &wopts->nexist,
+				 ref, err);
+}
+
+/*
+ * The tree ops of a created or updated ref, tags included: its net change
+ * and the changes of every commit new to it (SPEC 4).
  */
 static int judge_tree(struct judge *judge, const char *user, enum op op,
 		      const git_oid *old, const git_oid *new, const char *ref,
 		      const struct walk *walked, struct err *err)
 {
 	struct judge_charge charge = {judge, user, ref, "", err};
-	struct walk_options wopts = {NULL, &judge->commit_budget};
+	struct walk_options wopts = {NULL, 0, &judge->commit_budget};
 	git_object *obj = NULL, *new_commit = NULL, *old_commit = NULL;
 	struct walk own = {0};
 	const struct walk *walk = walked != NULL ? walked : &own;
@@ -435,10 +455,11 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 		goto done;
 	}
 	if (git_object_peel(&new_commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		/* a tag of a tree would publish content nobody judged */
 		error = judge_deny_text(judge, user, op_name(op), ref, new,
 					"it is not a commit",
-					"refs outside refs/tags/ hold commits "
-					"(or tags of commits)",
+					"refs hold commits (or tags of "
+					"commits)",
 					err);
 		goto done;
 	}
@@ -465,8 +486,9 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 			old_commit = NULL;
 		git_object_free(o);
 	}
-	if (judge->config.offline && git_oid_is_zero(old))
-		wopts.exclude_ref = ref;
+	if (walked == NULL && old_commit == NULL &&
+	    judge_existing(judge, &wopts, ref, err) < 0)
+		goto done;
 	if (judge_need_treediff(judge, err) < 0 ||
 	    (walked == NULL &&
 	     walk_charges(&own, judge->repo, git_object_id(new_commit),
@@ -576,9 +598,20 @@ static int judge_early(struct judge *judge, bool *denied, const char *user,
 {
 	git_reference *current = NULL;
 	char have[13], want[13], text[96];
+	bool seen;
 	int valid = 0, rc, error = -1;
 
 	*denied = true;
+	if (judge__refs_seen(&judge->refs, &seen, ref, err) < 0)
+		goto done;
+	if (seen) {
+		/* git applies the first and fails the second (SPEC 3) */
+		error = judge_deny_text(judge, user, "update", ref, new,
+					"a second command on this ref in one "
+					"push",
+					"push one command per ref", err);
+		goto done;
+	}
 	if (strncmp(ref, "refs/", 5) != 0 ||
 	    git_reference_name_is_valid(&valid, ref) < 0 || !valid) {
 		error = judge_deny_text(judge, user, "update", ref, new,
@@ -696,7 +729,7 @@ static int judge_settle_op(struct judge *judge, enum op *op,
 					 OP_CREATE_FILE, "", 0};
 	bool ff_ok = false, force_ok = false, all = true, ancestor;
 	size_t budget = judge->commit_budget;
-	struct walk_options wopts = {NULL, &budget};
+	struct walk_options wopts = {NULL, 0, &budget};
 	struct err why = {""};
 
 	/*
@@ -760,9 +793,9 @@ int judge_command(struct judge *judge, const char *user, const git_oid *old,
 	if (op == OP_DELETE || judge->ndenials > before)
 		goto done;	/* no tree ops once the ref op is denied */
 	error = -1;
-	if (!refop_is_tag_ref(ref) &&
-	    judge_tree(judge, user, op, old, new, ref,
-		       walked ? &walk : NULL, err) < 0)
+	/* tags too: a tag must not publish what its pusher may not write */
+	if (judge_tree(judge, user, op, old, new, ref, walked ? &walk : NULL,
+		       err) < 0)
 		goto done;
 	if (strcmp(ref, POLICY_REF) == 0 && judge->ndenials == before &&
 	    judge_policy_update(judge, user, op, old, new, ref, err) < 0)

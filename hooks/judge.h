@@ -39,8 +39,8 @@ struct judge_config {
 	unsigned workers;
 	/*
 	 * `git acl check`: a command is judged as if its ref were at <old>
-	 * now (no stale-<old> check) and, for a creation, only refs other
-	 * than its own count as existing (SPEC 3).
+	 * now (no stale-<old> check) and, for a creation, only base refs
+	 * other than its own count as existing (SPEC 3).
 	 */
 	bool offline;
 	/*
@@ -49,6 +49,15 @@ struct judge_config {
 	 * fast path would leave to it (SPEC 4).
 	 */
 	bool no_fast_path;
+	/*
+	 * Where base refs are read (SPEC 3, 4).  NULL in the hook and in a
+	 * bare repository: the refs themselves.  In a working clone the
+	 * server's refs are remote-tracking refs: the remote's name
+	 * ("origin"), whose refs/remotes/<name>/<x> stand for
+	 * refs/heads/<x>; the user's own branches and HEAD never count.
+	 * Borrowed for the life of the judge.
+	 */
+	const char *base_remote;
 };
 
 struct judge;
@@ -68,9 +77,11 @@ void judge_free(struct judge *judge);
 
 /*
  * Judge one command `<old> <new> <ref>` pushed by user (40 upper-case hex):
- * the early denials of SPEC 3, the ref op, and for a created or updated
- * ref outside refs/tags/ every tree op of its net change and of every
- * commit new to it; a push to refs/apps/access-control must also leave a
+ * the early denials of SPEC 3 (a second command on a ref already judged
+ * in this push among them), the ref op, and for a created or updated ref,
+ * tags included, every tree op of its net change and of every commit new
+ * to it (a creation outside refs/apps/ finds existing only the commits of
+ * base refs, SPEC 4); a push to refs/apps/access-control must also leave a
  * policy that loads and key files that obey SPEC 2.  Denials are collected
  * (see judge_report()).  Returns 0 once the command is judged, allowed or
  * denied, or -1 with err set when it could not be (an unreadable object, a

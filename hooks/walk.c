@@ -40,47 +40,6 @@ static int walk_git_error(struct err *err, const char *what)
 		       e && e->message ? e->message : "unknown error");
 }
 
-/* Hide what every ref but opts->exclude_ref reaches: what exists. */
-static int walk_hide_existing(git_revwalk *rw, git_repository *repo,
-			      const char *exclude_ref, struct err *err)
-{
-	git_reference_iterator *it = NULL;
-	git_reference *ref = NULL;
-	git_object *peeled = NULL;
-	int rc, error = -1;
-
-	if (git_reference_iterator_new(&it, repo) < 0) {
-		walk_git_error(err, "cannot list refs");
-		goto done;
-	}
-	while ((rc = git_reference_next(&ref, it)) == 0) {
-		/* a symbolic ref's target is listed on its own */
-		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT &&
-		    (exclude_ref == NULL ||
-		     strcmp(git_reference_name(ref), exclude_ref) != 0) &&
-		    git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0) {
-			if (git_revwalk_hide(rw, git_object_id(peeled)) < 0) {
-				walk_git_error(err, "cannot walk history");
-				goto done;
-			}
-			git_object_free(peeled);
-			peeled = NULL;
-		}
-		git_reference_free(ref);
-		ref = NULL;
-	}
-	if (rc != GIT_ITEROVER) {
-		walk_git_error(err, "cannot list refs");
-		goto done;
-	}
-	error = 0;
-done:
-	git_object_free(peeled);
-	git_reference_free(ref);
-	git_reference_iterator_free(it);
-	return error;
-}
-
 static int walk_oid_cmp(const void *a, const void *b)
 {
 	return git_oid_cmp(a, b);
@@ -88,50 +47,51 @@ static int walk_oid_cmp(const void *a, const void *b)
 
 static bool walk_contains(const git_oid *sorted, size_t n, const git_oid *id)
 {
-	return bsearch(id, sorted, n, sizeof(*sorted), walk_oid_cmp) != NULL;
+	return n > 0 &&
+	       bsearch(id, sorted, n, sizeof(*sorted), walk_oid_cmp) != NULL;
 }
 
-/* Fork points: parents of new commits that are not new themselves. */
-static int walk_fork_points(struct walk *out, git_repository *repo,
-			    const git_oid *new_commit, struct err *err)
+/*
+ * The one fork point (SPEC 4): the first commit on new's first-parent
+ * chain that is not new, or none (the empty tree) when the chain ends in
+ * a new root.  One, not every parent of a new commit that exists: each
+ * fork point excuses the paths it shares, so a merge of an old and a new
+ * base commit could bring back an old version of a file nobody may write.
+ * The chain stays within the new commits, so this reads at most as many
+ * commits as the walk found (and libgit2's cache has them).
+ */
+static int walk_fork_point(struct walk *out, git_repository *repo,
+			   const git_oid *new_commit, struct err *err)
 {
 	git_oid *sorted = NULL;
 	git_commit *commit = NULL;
-	size_t i, j, alloc = 0;
+	size_t alloc = 0;
+	git_oid id;
 	int error = -1;
 
-	if (out->ncommits == 0) {
-		/* new already exists: creating the ref grants its history */
-		if (walk_append(&out->bases, &out->nbases, &alloc,
-				new_commit) < 0)
+	if (out->ncommits > 0) {
+		if ((sorted = malloc(out->ncommits * sizeof(*sorted))) == NULL)
 			goto oom;
-		return 0;
+		memcpy(sorted, out->commits, out->ncommits * sizeof(*sorted));
+		qsort(sorted, out->ncommits, sizeof(*sorted), walk_oid_cmp);
 	}
-	if ((sorted = malloc(out->ncommits * sizeof(*sorted))) == NULL)
-		goto oom;
-	memcpy(sorted, out->commits, out->ncommits * sizeof(*sorted));
-	qsort(sorted, out->ncommits, sizeof(*sorted), walk_oid_cmp);
-	for (i = 0; i < out->ncommits; i++) {
-		if (git_commit_lookup(&commit, repo, &out->commits[i]) < 0) {
+	git_oid_cpy(&id, new_commit);
+	while (walk_contains(sorted, out->ncommits, &id)) {
+		if (git_commit_lookup(&commit, repo, &id) < 0) {
 			walk_git_error(err, "cannot read commit");
 			goto done;
 		}
-		for (j = 0; j < git_commit_parentcount(commit); j++) {
-			const git_oid *parent = git_commit_parent_id(commit, j);
-			size_t k;
-			bool seen = false;
-
-			if (walk_contains(sorted, out->ncommits, parent))
-				continue;
-			for (k = 0; k < out->nbases && !seen; k++)
-				seen = git_oid_equal(&out->bases[k], parent);
-			if (!seen && walk_append(&out->bases, &out->nbases,
-						 &alloc, parent) < 0)
-				goto oom;
+		if (git_commit_parentcount(commit) == 0) {
+			error = 0;	/* a new root: from the empty tree */
+			goto done;
 		}
+		git_oid_cpy(&id, git_commit_parent_id(commit, 0));
 		git_commit_free(commit);
 		commit = NULL;
 	}
+	/* new itself when it exists: creating the ref grants its history */
+	if (walk_append(&out->bases, &out->nbases, &alloc, &id) < 0)
+		goto oom;
 	error = 0;
 	goto done;
 oom:
@@ -162,8 +122,14 @@ int walk_charges(struct walk *out, git_repository *repo,
 			walk_git_error(err, "cannot walk history");
 			goto done;
 		}
-	} else if (walk_hide_existing(rw, repo, opts->exclude_ref, err) < 0) {
-		goto done;
+	} else {
+		size_t i;
+
+		for (i = 0; i < opts->nexist; i++)
+			if (git_revwalk_hide(rw, &opts->exist[i]) < 0) {
+				walk_git_error(err, "cannot walk history");
+				goto done;
+			}
 	}
 	while ((rc = git_revwalk_next(&id, rw)) == 0) {
 		if (*opts->budget == 0) {
@@ -188,7 +154,7 @@ int walk_charges(struct walk *out, git_repository *repo,
 			err_set(err, "out of memory");
 			goto done;
 		}
-	} else if (walk_fork_points(out, repo, new_commit, err) < 0) {
+	} else if (walk_fork_point(out, repo, new_commit, err) < 0) {
 		goto done;
 	}
 	error = 0;

@@ -10,12 +10,13 @@
 /*
  * What one created or updated ref is charged with, besides its net change:
  *  - commits: every commit new to the ref (reachable from new and not from
- *    old; for a created ref, reachable from new and from no existing ref),
- *    each to be charged its own changes against its parents;
+ *    old; for a created ref, reachable from new and from none of the
+ *    commits that exist, the tips of the base refs), each to be charged
+ *    its own changes against its parents;
  *  - bases: where the net change is measured from: old's commit for an
- *    update; for a created ref its fork points (the parents of new commits
- *    that are not new themselves, or new itself when it already exists).
- *    No base means the empty tree.
+ *    update; for a created ref its one fork point, the first commit on
+ *    new's first-parent chain that is not new (new itself when it
+ *    exists).  No base means the empty tree.
  */
 struct walk {
 	git_oid *commits;
@@ -26,11 +27,14 @@ struct walk {
 
 struct walk_options {
 	/*
-	 * For `git acl check` of a creation: refs other than this one are
-	 * what exists.  NULL in the hook, where refs are still as before the
-	 * push, so every ref counts.
+	 * For a creation: what exists is what these commits reach, the tips
+	 * of the base refs as they were before the push (SPEC 4); none, for
+	 * a ref under refs/apps/ or with no base ref, makes every commit
+	 * new.  Commits reachable from other refs (tags, personal branches,
+	 * merge-request revisions) are new: no way to launder content.
 	 */
-	const char *exclude_ref;
+	const git_oid *exist;
+	size_t nexist;
 	/* commits left under gitapps.maxCommits, shared by the whole push */
 	size_t *budget;
 };

@@ -101,6 +101,13 @@ static int group_define(struct group_parse *gp, const char *name, size_t len)
 	struct group *group;
 
 	gp->current = GROUP_NONE;
+	/* SPEC 5: `base` and `require` start lines of their own in refs/ */
+	if ((len == 4 && memcmp(name, "base", 4) == 0) ||
+	    (len == 7 && memcmp(name, "require", 7) == 0))
+		return diag_add(gp->diags, DIAG_ERROR, gp->file, gp->lineno,
+				"group name '%.*s' is reserved (base and "
+				"require lines of refs/*.conf)",
+				(int)len, name);
 	if (!group_name_is_valid(name, len))
 		return diag_add(gp->diags, DIAG_ERROR, gp->file, gp->lineno,
 				"invalid group name '%.*s': names match "

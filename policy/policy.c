@@ -47,6 +47,21 @@ static bool policy_ends_with(const char *s, size_t len, const char *suffix)
 	return len >= n && memcmp(s + len - n, suffix, n) == 0;
 }
 
+/* A pattern's text less one leading `^`, as SPEC 3 and 5 read it. */
+static const char *policy_pattern_body(const struct match_pattern *pattern)
+{
+	const char *text = match_pattern_text(pattern);
+
+	return text[0] == '^' ? text + 1 : text;
+}
+
+static bool policy_pattern_is_all(const struct match_pattern *pattern)
+{
+	const char *text = match_pattern_text(pattern);
+
+	return strcmp(text, ".*") == 0 || strcmp(text, "^.*$") == 0;
+}
+
 void policy_free(struct policy *policy)
 {
 	size_t i;
@@ -287,6 +302,196 @@ static const struct rule *policy_shadowing(const struct policy *policy,
 	return NULL;
 }
 
+/* Lint matches $user_id patterns for this stand-in pusher. */
+static const char policy_lint_user[] =
+	"0123456789ABCDEF0123456789ABCDEF01234567";
+
+/* Whether pattern may match subject: a pattern that cannot decide may. */
+static bool policy_lint_matches(struct policy *policy,
+				struct match_pattern *pattern,
+				const char *subject, size_t len)
+{
+	struct err err;
+
+	return match_exec(pattern, policy->env, policy_lint_user, subject, len,
+			  &err) != 0;
+}
+
+/* App refs a broad ref rule was most likely written to reach (SPEC 5). */
+static const char *const policy_lint_app_refs[] = {
+	"apps/access-control",
+	"apps/merge-reqs/data",
+	"apps/attestations",
+};
+
+/* Whether an `apps/` rule of the same WHO grants rule's ops on app. */
+static bool policy_lint_app_covered(struct policy *policy,
+				    const struct rule *rule, const char *app)
+{
+	size_t i;
+
+	for (i = 0; i < policy->rules.count; i++) {
+		const struct rule *r = &policy->rules.rules[i];
+
+		if (r->kind == OP_KIND_REF && strcmp(r->who, rule->who) == 0 &&
+		    (rule->ops & ~r->ops) == 0 &&
+		    policy_starts_with(policy_pattern_body(r->pattern),
+				       "apps/") &&
+		    policy_lint_matches(policy, r->pattern, app, strlen(app)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A ref rule that reached an app ref before SPEC 5 let only `apps/`
+ * patterns reach refs/apps/, and no longer does (unless an `apps/` rule
+ * of the same WHO grants the same ops there, as the default policy's
+ * second owner line does): say so, or its author believes it still works.
+ */
+static int policy_lint_app_reach(struct policy *policy, const struct rule *rule,
+				 struct diag_list *diags)
+{
+	size_t i;
+
+	if (rule->kind != OP_KIND_REF ||
+	    policy_starts_with(policy_pattern_body(rule->pattern), "apps/"))
+		return 0;
+	for (i = 0; i < sizeof(policy_lint_app_refs) /
+				sizeof(policy_lint_app_refs[0]);
+	     i++) {
+		const char *app = policy_lint_app_refs[i];
+
+		if (policy_lint_matches(policy, rule->pattern, app,
+					strlen(app)) &&
+		    !policy_lint_app_covered(policy, rule, app))
+			return diag_add(diags, DIAG_WARNING, rule->file,
+					rule->line,
+					"pattern '%s' no longer reaches %s: "
+					"ref rules reach refs/apps/ only with "
+					"a pattern starting with 'apps/'",
+					match_pattern_text(rule->pattern), app);
+	}
+	return 0;
+}
+
+/* text less one leading `^` and one trailing `$`, as a sample name */
+static void policy_lint_literal(const char *text, const char **out,
+				size_t *len)
+{
+	size_t n = strlen(text);
+
+	if (n > 0 && text[0] == '^') {
+		text++;
+		n--;
+	}
+	if (n > 0 && text[n - 1] == '$')
+		n--;
+	*out = text;
+	*len = n;
+}
+
+/*
+ * Whether two ref patterns may match one ref.  Deciding that for two
+ * regexes is beyond a lint, so this asks whether either matches the
+ * other's text taken as a name (`heads/.*` matches "heads/main"; a base
+ * `heads/.*` matches the section text "heads/u/$user_id/.*").  It can miss
+ * two patterns that share refs but match neither text.
+ */
+static bool policy_lint_overlap(struct policy *policy, struct match_pattern *a,
+				struct match_pattern *b)
+{
+	const char *text;
+	size_t len;
+
+	policy_lint_literal(match_pattern_text(b), &text, &len);
+	if (policy_lint_matches(policy, a, text, len))
+		return true;
+	policy_lint_literal(match_pattern_text(a), &text, &len);
+	return policy_lint_matches(policy, b, text, len);
+}
+
+/*
+ * The tree ops that rules of the given scope (a section index, or
+ * RULE_NO_SECTION) grant someone other than `owner` on every path.
+ */
+static unsigned policy_lint_others_all(const struct policy *policy,
+				       size_t section)
+{
+	unsigned granted = 0;
+	size_t i;
+
+	for (i = 0; i < policy->rules.count; i++) {
+		const struct rule *r = &policy->rules.rules[i];
+
+		if (r->kind == OP_KIND_TREE && r->section == section &&
+		    r->who_kind != RULE_WHO_OWNER &&
+		    policy_pattern_is_all(r->pattern))
+			granted |= r->ops;
+	}
+	return granted;
+}
+
+/*
+ * SPEC 4: a base ref's commits exist for every branch created from it, so
+ * a base where someone other than the owners may write anything is a way
+ * to launder content into narrower branches.  Warn for each base line
+ * that may match a ref with such an allow-all scope (an unsectioned one
+ * reaches every base).  A policy with no base line at all takes the branch
+ * HEAD names, which is worth a word too.
+ */
+static int policy_lint_bases(struct policy *policy, struct diag_list *diags)
+{
+	const struct rule_set *rules = &policy->rules;
+	bool broad = (policy_lint_others_all(policy, RULE_NO_SECTION) &
+		      OP_TREE_ALL) == OP_TREE_ALL;
+	size_t i, j;
+
+	if (rules->nbases == 0) {
+		/* bases matter only where someone may create a ref */
+		for (i = 0; i < rules->count; i++)
+			if (rules->rules[i].kind == OP_KIND_REF &&
+			    (rules->rules[i].ops &
+			     (OP_CREATE_BRANCH | OP_CREATE_TAG)) != 0)
+				return diag_add(
+					diags, DIAG_WARNING, "refs/*.conf", 0,
+					"no base line: created refs find "
+					"existing only the commits of the "
+					"branch HEAD names (add 'base "
+					"heads/main' or the like)");
+		return 0;
+	}
+	for (i = 0; i < rules->nbases; i++) {
+		const struct rule_base *base = &rules->bases[i];
+		const struct rule_section *hit = NULL;
+
+		for (j = 0; j < rules->nsections && hit == NULL && !broad;
+		     j++)
+			if ((policy_lint_others_all(policy, j) & OP_TREE_ALL) ==
+				    OP_TREE_ALL &&
+			    policy_lint_overlap(policy, base->pattern,
+						rules->sections[j].pattern))
+				hit = &rules->sections[j];
+		if (broad &&
+		    diag_add(diags, DIAG_WARNING, base->file, base->line,
+			     "base pattern '%s': users other than the owners "
+			     "may write any path on every branch, so on base "
+			     "refs too",
+			     match_pattern_text(base->pattern)) < 0)
+			return -1;
+		if (hit != NULL &&
+		    diag_add(diags, DIAG_WARNING, base->file, base->line,
+			     "base pattern '%s' may match refs of section "
+			     "'%s' (%s:%u), where users other than the "
+			     "owners may write any path",
+			     match_pattern_text(base->pattern),
+			     match_pattern_text(hit->pattern), hit->file,
+			     hit->line) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int policy_lint(struct policy *policy, struct diag_list *diags)
 {
 	const struct rule_set *rules = &policy->rules;
@@ -311,7 +516,16 @@ static int policy_lint(struct policy *policy, struct diag_list *diags)
 			     "rule is shadowed by the identical rule at %s:%u",
 			     prev->file, prev->line) < 0)
 			return -1;
+		if (policy_lint_app_reach(policy, rule, diags) < 0)
+			return -1;
 	}
+	for (i = 0; i < rules->nbases; i++)
+		if (policy_lint_pattern(rules->bases[i].pattern, true,
+					rules->bases[i].file,
+					rules->bases[i].line, diags) < 0)
+			return -1;
+	if (policy_lint_bases(policy, diags) < 0)
+		return -1;
 	for (i = 0; i < groups->count; i++)
 		for (j = 0; j < groups->groups[i].count; j++) {
 			const struct group_member *m =
@@ -473,6 +687,23 @@ bool policy_in_group(struct policy *policy, const char *user, bool is_owner,
 	return policy->in_group[g];
 }
 
+/*
+ * Whether a ref rule reaches ref at all.  Under refs/replace/ and
+ * refs/apps/ only a pattern written for them does (SPEC 3, 5): `.*` never
+ * grants a replace ref (which would rewrite history for every fetcher),
+ * and `maintainers delete .*` never deletes the merge-request data.
+ */
+static bool policy_ref_rule_reaches(const struct rule *rule, const char *ref)
+{
+	const char *body = policy_pattern_body(rule->pattern);
+
+	if (policy_starts_with(ref, policy_replace_prefix))
+		return policy_starts_with(body, "replace/");
+	if (policy_starts_with(ref, policy_apps_prefix))
+		return policy_starts_with(body, "apps/");
+	return true;
+}
+
 /* Does rule reach ref (whoever pushes)?  1 yes, 0 no, -1 error. */
 static int policy_rule_reaches(struct policy *policy, const struct rule *rule,
 			       const char *user, const char *ref,
@@ -484,10 +715,7 @@ static int policy_rule_reaches(struct policy *policy, const struct rule *rule,
 	int reaches;
 
 	if (rule->kind == OP_KIND_REF)
-		/* SPEC 3: `.*` never grants refs/replace/ */
-		return !policy_starts_with(ref, policy_replace_prefix) ||
-		       policy_starts_with(match_pattern_text(rule->pattern),
-					  "replace/");
+		return policy_ref_rule_reaches(rule, ref);
 	if (rule->section == RULE_NO_SECTION)
 		/* SPEC 5: broad rules never reach the policy or app data */
 		return !policy_starts_with(ref, policy_apps_prefix);
@@ -552,6 +780,65 @@ static int policy_check_request(const struct policy_request *request,
 	return 0;
 }
 
+/*
+ * The app refs that nobody may delete, and under which (name plus `/`) no
+ * ref may be created: git could then never create or update them (SPEC 5).
+ */
+static const struct {
+	const char *ref;
+	const char *no_delete;
+	const char *no_create_under;
+} policy_reserved[] = {
+	{POLICY_REF, "nobody may delete refs/apps/access-control",
+	 "no ref may be created under refs/apps/access-control/"},
+	{"refs/apps/attestations", "nobody may delete refs/apps/attestations",
+	 "no ref may be created under refs/apps/attestations/"},
+	{"refs/apps/audit", "nobody may delete refs/apps/audit",
+	 "no ref may be created under refs/apps/audit/"},
+};
+
+/* Whether ref is name or lies under name plus `/`; *under: the latter. */
+static bool policy_is_at_or_under(const char *ref, const char *name,
+				  bool *under)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(ref, name, n) != 0 || (ref[n] != '\0' && ref[n] != '/'))
+		return false;
+	*under = ref[n] == '/';
+	return true;
+}
+
+/* The prohibitions on reserved refs (SPEC 5, 10); true when they decide. */
+static bool policy_builtin_reserved(const struct policy_request *request,
+				    struct policy_verdict *verdict)
+{
+	bool under = false;
+	size_t i;
+
+	/* the audit log's own refs are the post-receive writer's alone */
+	if (policy_is_at_or_under(request->ref, "refs/audit", &under)) {
+		verdict->builtin = "no push may change refs/audit";
+		return true;
+	}
+	for (i = 0; i < sizeof(policy_reserved) / sizeof(policy_reserved[0]);
+	     i++) {
+		if (!policy_is_at_or_under(request->ref, policy_reserved[i].ref,
+					   &under))
+			continue;
+		if (!under && request->op == OP_DELETE) {
+			verdict->builtin = policy_reserved[i].no_delete;
+			return true;
+		}
+		if (under && (request->op == OP_CREATE_BRANCH ||
+			      request->op == OP_CREATE_TAG)) {
+			verdict->builtin = policy_reserved[i].no_create_under;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The built-in rights and prohibitions of SPEC 5; true when they decide. */
 static bool policy_builtin(const struct policy_request *request,
 			   struct policy_verdict *verdict)
@@ -563,12 +850,11 @@ static bool policy_builtin(const struct policy_request *request,
 		verdict->builtin = "paths longer than 4096 bytes are denied";
 		return true;
 	}
+	if (policy_builtin_reserved(request, verdict))
+		return true;
 	if (strcmp(request->ref, POLICY_REF) != 0)
 		return false;
 	switch (request->op) {
-	case OP_DELETE:
-		verdict->builtin = "nobody may delete refs/apps/access-control";
-		return true;
 	case OP_FORCE:
 		verdict->allowed = owner;
 		verdict->builtin =
@@ -700,13 +986,6 @@ int policy_check(struct policy *policy, const struct policy_request *request,
 	return policy_collect_scopes(policy, request, verdict, err);
 }
 
-static bool policy_pattern_is_all(const struct match_pattern *pattern)
-{
-	const char *text = match_pattern_text(pattern);
-
-	return strcmp(text, ".*") == 0 || strcmp(text, "^.*$") == 0;
-}
-
 int policy_allows_all_tree_ops(struct policy *policy,
 			       const struct policy_request *request, bool *out,
 			       struct err *err)
@@ -736,5 +1015,39 @@ int policy_allows_all_tree_ops(struct policy *policy,
 			granted |= rule->ops;
 	}
 	*out = (granted & OP_TREE_ALL) == OP_TREE_ALL;
+	return 0;
+}
+
+bool policy_has_base_lines(const struct policy *policy)
+{
+	return policy != NULL && policy->rules.nbases > 0;
+}
+
+int policy_is_base_ref(struct policy *policy, const char *ref, bool *out,
+		       struct err *err)
+{
+	const char *name;
+	size_t i;
+
+	*out = false;
+	/* tags and app refs never lend their commits to a new branch */
+	if (policy == NULL || !policy_starts_with(ref, "refs/") ||
+	    policy_starts_with(ref, "refs/tags/") ||
+	    policy_starts_with(ref, policy_apps_prefix))
+		return 0;
+	name = ref + strlen("refs/");
+	for (i = 0; i < policy->rules.nbases && !*out; i++) {
+		const struct rule_base *base = &policy->rules.bases[i];
+		int matched = match_exec(base->pattern, policy->env, NULL, name,
+					 strlen(name), err);
+
+		if (matched < 0) {
+			struct err why = *err;
+
+			return err_set(err, "%s:%u: %s", base->file, base->line,
+				       why.msg);
+		}
+		*out = matched == 1;
+	}
 	return 0;
 }

@@ -130,6 +130,21 @@ int policy_allows_all_tree_ops(struct policy *policy,
 			       const struct policy_request *request, bool *out,
 			       struct err *err);
 
+/*
+ * Base refs (SPEC 4): *out is true when ref (a full name, "refs/heads/main")
+ * is matched by some `base REF-REGEX` line of refs/ files, `refs/` removed.
+ * Never for a ref outside refs/ or under refs/tags/ or refs/apps/, whatever
+ * the pattern, and never when policy is NULL or has no base line (then the
+ * caller takes the branch HEAD names: see policy_has_base_lines()).
+ * Returns 0, or -1 with err set when a pattern could not decide (its match
+ * limit); the caller must then reject, never guess either way.
+ */
+int policy_is_base_ref(struct policy *policy, const char *ref, bool *out,
+		       struct err *err);
+
+/* Whether the policy has any `base` line (NULL: false). */
+bool policy_has_base_lines(const struct policy *policy);
+
 /* Whether user is one of the owners. */
 bool policy_is_owner(const struct policy_request *request);
 

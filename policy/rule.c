@@ -25,10 +25,13 @@ void rule_set_dispose(struct rule_set *set)
 	}
 	for (i = 0; i < set->nsections; i++)
 		match_pattern_free(set->sections[i].pattern);
+	for (i = 0; i < set->nbases; i++)
+		match_pattern_free(set->bases[i].pattern);
 	for (i = 0; i < set->nfiles; i++)
 		free(set->files[i]);
 	free(set->rules);
 	free(set->sections);
+	free(set->bases);
 	free(set->files);
 	rule_set_init(set);
 }
@@ -108,6 +111,67 @@ static int rule_parse_section(struct rule_set *set, const struct rule_line *l,
 	section->line = l->lineno;
 	section->pattern = pattern;
 	*current = set->nsections++;
+	return 0;
+}
+
+/* The length of the field at p (up to a blank or end). */
+static size_t rule_field_len(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && !rule_is_blank(*q))
+		q++;
+	return (size_t)(q - p);
+}
+
+/* Past the field at p and the run of blanks after it. */
+static const char *rule_skip_field(const char *p, const char *end)
+{
+	p += rule_field_len(p, end);
+	while (p < end && rule_is_blank(*p))
+		p++;
+	return p;
+}
+
+/*
+ * `base REF-REGEX` (SPEC 4, 5): REF-REGEX is the rest of the line after
+ * the first run of blanks.  A base ref is the same for every pusher, so
+ * $user_id in it is an error: with it, a user could make their own
+ * personal branch a base and launder content through it.
+ */
+static int rule_parse_base(struct rule_set *set, const struct rule_line *l,
+			   struct diag_list *diags)
+{
+	const char *end = l->text + l->len;
+	const char *regex = rule_skip_field(l->text, end);
+	struct match_pattern *pattern = NULL;
+	struct rule_base *base;
+	struct err err;
+
+	if (regex == end)
+		return rule_diag(diags, l, "base line needs a REF-REGEX", 0,
+				 "");
+	if (match_pattern_new(&pattern, regex, (size_t)(end - regex), &err) <
+	    0)
+		return diag_add(diags, DIAG_ERROR, l->file, l->lineno,
+				"%s in '%.*s'", err.msg, (int)(end - regex),
+				regex);
+	if (match_pattern_has_user_id(pattern)) {
+		match_pattern_free(pattern);
+		return diag_add(diags, DIAG_ERROR, l->file, l->lineno,
+				"$user_id in base pattern '%.*s': a base ref "
+				"is the same for every pusher",
+				(int)(end - regex), regex);
+	}
+	if (rule_reserve((void **)&set->bases, &set->bases_alloc, set->nbases,
+			 sizeof(*set->bases)) < 0) {
+		match_pattern_free(pattern);
+		return -1;
+	}
+	base = &set->bases[set->nbases++];
+	base->file = l->file;
+	base->line = l->lineno;
+	base->pattern = pattern;
 	return 0;
 }
 
@@ -230,6 +294,25 @@ static int rule_parse_line(struct rule_set *set, struct rule_line *l,
 					 "sections are not allowed in refs/",
 					 0, "");
 		return rule_parse_section(set, l, current, diags);
+	}
+	if (rule_field_len(l->text, l->text + l->len) == 4 &&
+	    memcmp(l->text, "base", 4) == 0) {
+		if (kind != OP_KIND_REF)
+			return rule_diag(diags, l,
+					 "base lines belong in refs/*.conf",
+					 0, "");
+		return rule_parse_base(set, l, diags);
+	}
+	if (kind == OP_KIND_REF) {
+		const char *end = l->text + l->len;
+		const char *second = rule_skip_field(l->text, end);
+
+		/* SPEC 11's attestation rules: reserved, not yet enforced */
+		if (rule_field_len(second, end) == 7 &&
+		    memcmp(second, "require", 7) == 0)
+			return rule_diag(diags, l,
+					 "require rules are not supported yet",
+					 0, "");
 	}
 	return rule_parse_rule(set, l, kind, *current, diags);
 }

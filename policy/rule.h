@@ -39,12 +39,24 @@ struct rule {
 	size_t section;		/* index in sections, or RULE_NO_SECTION */
 };
 
-/* Every rule and section of a policy, in file order. */
+/*
+ * A `base REF-REGEX` line of a refs/ file: refs it matches are base refs,
+ * the only refs whose commits a created ref finds existing (SPEC 4).
+ */
+struct rule_base {
+	const char *file;	/* borrowed from the rule_set */
+	unsigned line;
+	struct match_pattern *pattern;	/* never holds $user_id */
+};
+
+/* Every rule, section and base line of a policy, in file order. */
 struct rule_set {
 	struct rule *rules;
 	size_t count, alloc;
 	struct rule_section *sections;
 	size_t nsections, sections_alloc;
+	struct rule_base *bases;
+	size_t nbases, bases_alloc;
 	char **files;		/* owned copies of the file names */
 	size_t nfiles, files_alloc;
 };
@@ -54,8 +66,9 @@ void rule_set_dispose(struct rule_set *set);
 
 /*
  * Parse one file (name as in the policy tree, buf of len bytes) of the
- * given kind: OP_KIND_REF for refs/<name>.conf (no sections), OP_KIND_TREE for
- * branches/<name>.conf.  Every problem becomes a `file:line` error in diags and
+ * given kind: OP_KIND_REF for refs/<name>.conf (no sections; `base` lines),
+ * OP_KIND_TREE for branches/<name>.conf.  A `require` line (SPEC 11) is
+ * an error for now.  Every problem becomes a `file:line` error in diags and
  * parsing goes on, so that lint can list them all; the rules that did parse
  * are appended to set.  Returns 0, or -1 only when memory runs out.
  */

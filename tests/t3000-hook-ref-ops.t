@@ -75,7 +75,7 @@ test_expect_success 'a tree, a blob and a tag of a tree under refs/apps/ are den
 	) &&
 	ref_is server.git refs/apps/x none &&
 	said "denied: $OWNER may not create-branch apps/x (tree $(short client main^{tree})): it is not a commit" &&
-	said "hint: refs outside refs/tags/ hold commits (or tags of commits)" &&
+	said "hint: refs hold commits (or tags of commits)" &&
 	(
 		cd client &&
 		push_denied "$OWNER" origin "main:README:refs/apps/y"

@@ -337,6 +337,24 @@ static void group__invalid_names(void **state)
 	buf_dispose(&file);
 }
 
+static void group__base_and_require_are_reserved(void **state)
+{
+	struct parsed *p = *state;
+
+	parse(p, "groups/a.conf",
+	      "[base]\n"
+	      "member = " ID_A "\n"
+	      "[require]\n"
+	      "[bases]\n"
+	      "member = " ID_A "\n");
+	assert_string_equal(resolve(p),
+			    "groups/a.conf:1: group name 'base' is reserved "
+			    "(base and require lines of refs/*.conf)\n"
+			    "groups/a.conf:3: group name 'require' is reserved "
+			    "(base and require lines of refs/*.conf)\n");
+	assert_int_equal(p->set.count, 1);
+}
+
 static void group__invalid_member(void **state)
 {
 	struct parsed *p = *state;
@@ -576,6 +594,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(group__members),
+		T(group__base_and_require_are_reserved),
 		T(group__sixty_four_byte_name_keeps_its_members),
 		T(group__nesting),
 		T(group__owner_member),

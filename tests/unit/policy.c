@@ -285,6 +285,12 @@ static const enum op tree_ops[] = {OP_CREATE_DIRECTORY, OP_CREATE_FILE,
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* lint's word for a policy where refs may be created but none is a base */
+#define NO_BASE                                                                \
+	"refs/*.conf: warning: no base line: created refs find existing only " \
+	"the commits of the branch HEAD names (add 'base heads/main' or the "  \
+	"like)\n"
+
 static void policy__default_policy_loads_clean(void **state)
 {
 	struct fx *fx = *state;
@@ -309,7 +315,7 @@ static void policy__owner_may_do_everything_on_main(void **state)
 		v = verdict(fx, OWNER, "refs/heads/main", ref_ops[i], NULL);
 		assert_true(v.allowed);
 		assert_string_equal(v.file, "refs/owner.conf");
-		assert_int_equal(v.line, 1);
+		assert_int_equal(v.line, 2);	/* after the base line */
 		assert_string_equal(v.pattern, ".*");
 		assert_null(v.builtin);
 	}
@@ -385,7 +391,7 @@ static void policy__nobody_may_delete_the_policy_ref(void **state)
 		 "anyone delete apps/access-control\n"
 		 "owner delete .*\n");
 	load_ok(fx, "refs/delete.conf:2: warning: rule is shadowed by the "
-		    "identical rule at refs/owner.conf:1\n");
+		    "identical rule at refs/owner.conf:2\n");
 	v = verdict(fx, OWNER, POLICY_REF, OP_DELETE, NULL);
 	assert_false(v.allowed);
 	assert_string_equal(v.builtin,
@@ -408,7 +414,9 @@ static void policy__only_the_owner_may_force_the_policy_ref(void **state)
 
 	add_default(fx);
 	add_file(fx, "refs/broad.conf", "anyone force .*\n");
-	load_ok(fx, "");
+	load_ok(fx, "refs/broad.conf:1: warning: pattern '.*' no longer "
+		    "reaches apps/access-control: ref rules reach refs/apps/ "
+		    "only with a pattern starting with 'apps/'\n");
 	v = verdict(fx, ALICE, POLICY_REF, OP_FORCE, NULL);
 	assert_false(v.allowed);
 	assert_string_equal(v.builtin,
@@ -1029,7 +1037,7 @@ static void policy__warnings_do_not_stop_the_load(void **state)
 		"repeats only its last character\n"
 		"groups/g.conf:1: warning: group 'empty' has no members\n"
 		"groups/g.conf:3: warning: user id " NOKEY " has no key in "
-		"keys/, so it can never push\n"
+		"keys/, so it can never push\n" NO_BASE
 		"refs/a.conf:1: warning: pattern 'refs/heads/.*' starts with "
 		"'refs/', but ref names are matched without it\n"
 		"refs/a.conf:2: warning: user id " NOKEY " has no key in "
@@ -1204,7 +1212,7 @@ static void policy__groups_and_user_ids_in_who(void **state)
 	add_file(fx, "refs/r.conf",
 		 "devs create-branch heads/dev/.*\n" ALICE
 		 " fast-forward heads/alice\n");
-	load_ok(fx, "");
+	load_ok(fx, NO_BASE);
 	assert_true(allowed(fx, BOB, "refs/heads/dev/x", OP_CREATE_BRANCH,
 			    NULL));
 	assert_true(allowed(fx, OWNER, "refs/heads/dev/x", OP_CREATE_BRANCH,
@@ -1254,6 +1262,164 @@ static void policy__caches_follow_pusher_and_ref(void **state)
 	}
 }
 
+/* policy_is_base_ref() must decide; returns its answer. */
+static bool is_base(struct fx *fx, const char *ref)
+{
+	bool out = true;
+
+	if (policy_is_base_ref(fx->policy, ref, &out, &fx->err) < 0)
+		fail_msg("is %s a base: error: %s", ref, fx->err.msg);
+	return out;
+}
+
+static void policy__base_refs(void **state)
+{
+	struct fx *fx = *state;
+
+	add_default(fx);
+	add_file(fx, "refs/bases.conf",
+		 "base heads/release/.*\n"
+		 "base .*tags/.*\n"
+		 "base apps/.*\n");
+	load_ok(fx, "");
+	assert_true(policy_has_base_lines(fx->policy));
+	assert_true(is_base(fx, "refs/heads/main"));
+	assert_true(is_base(fx, "refs/heads/release/1.0"));
+	assert_false(is_base(fx, "refs/heads/mainline"));
+	assert_false(is_base(fx, "refs/heads/u/x/main"));
+	/* tags and app refs never, whatever the pattern */
+	assert_false(is_base(fx, "refs/tags/v1"));
+	assert_false(is_base(fx, "refs/apps/merge-reqs/data"));
+	assert_true(is_base(fx, "refs/notags/x"));
+	assert_false(is_base(fx, "heads/main"));
+}
+
+static void policy__no_base_line(void **state)
+{
+	struct fx *fx = *state;
+
+	add_key(fx, OWNER);
+	add_file(fx, "refs/owner.conf", "owner create-branch heads/.*\n");
+	load_ok(fx, NO_BASE);
+	assert_false(policy_has_base_lines(fx->policy));
+	assert_false(is_base(fx, "refs/heads/main"));
+	assert_false(policy_has_base_lines(NULL));
+}
+
+static void policy__ref_rules_reach_app_refs_only_through_apps(void **state)
+{
+	struct fx *fx = *state;
+	struct policy_verdict v;
+
+	add_key(fx, ALICE);
+	add_file(fx, "refs/a.conf",
+		 "base heads/main\n" ALICE " delete,fast-forward .*\n"
+		 ALICE " create-branch ^apps/x\n"
+		 ALICE " create-tag replace/.*\n"
+		 ALICE " create-branch ^replace/y\n");
+	load_ok(fx, "refs/a.conf:2: warning: pattern '.*' no longer reaches "
+		    "apps/access-control: ref rules reach refs/apps/ only with "
+		    "a pattern starting with 'apps/'\n");
+	assert_true(allowed(fx, ALICE, "refs/heads/x", OP_DELETE, NULL));
+	v = verdict(fx, ALICE, "refs/apps/merge-reqs/data", OP_DELETE, NULL);
+	assert_false(v.allowed);
+	assert_null(v.builtin);
+	assert_false(allowed(fx, ALICE, "refs/apps/merge-reqs/data",
+			     OP_FAST_FORWARD, NULL));
+	/* one leading ^ does not hide apps/ or replace/ */
+	assert_true(allowed(fx, ALICE, "refs/apps/x", OP_CREATE_BRANCH, NULL));
+	assert_true(allowed(fx, ALICE, "refs/replace/y", OP_CREATE_TAG,
+			    NULL));
+	assert_true(allowed(fx, ALICE, "refs/replace/y", OP_CREATE_BRANCH,
+			    NULL));
+	assert_false(allowed(fx, ALICE, "refs/replace/z", OP_DELETE, NULL));
+}
+
+static void policy__reserved_refs(void **state)
+{
+	struct fx *fx = *state;
+	struct policy_verdict v;
+	size_t i;
+
+	add_default(fx);
+	load_ok(fx, "");
+	v = verdict(fx, OWNER, "refs/apps/attestations", OP_DELETE, NULL);
+	assert_false(v.allowed);
+	assert_string_equal(v.builtin,
+			    "nobody may delete refs/apps/attestations");
+	v = verdict(fx, OWNER, "refs/apps/audit", OP_DELETE, NULL);
+	assert_false(v.allowed);
+	assert_string_equal(v.builtin, "nobody may delete refs/apps/audit");
+	v = verdict(fx, OWNER, "refs/apps/audit/x", OP_CREATE_BRANCH, NULL);
+	assert_false(v.allowed);
+	assert_string_equal(v.builtin,
+			    "no ref may be created under refs/apps/audit/");
+	v = verdict(fx, OWNER, "refs/apps/access-control/x", OP_CREATE_TAG,
+		    NULL);
+	assert_string_equal(
+		v.builtin,
+		"no ref may be created under refs/apps/access-control/");
+	assert_false(allowed(fx, OWNER, "refs/apps/attestations/x",
+			     OP_CREATE_BRANCH, NULL));
+	for (i = 0; i < COUNT(ref_ops); i++) {
+		v = verdict(fx, OWNER, "refs/audit", ref_ops[i], NULL);
+		assert_false(v.allowed);
+		assert_string_equal(v.builtin, "no push may change refs/audit");
+		assert_false(allowed(fx, OWNER, "refs/audit/kept", ref_ops[i],
+				     NULL));
+	}
+	/* names that merely start the same are rules' business */
+	assert_true(allowed(fx, OWNER, "refs/auditor", OP_DELETE, NULL));
+	assert_true(allowed(fx, OWNER, "refs/apps/audit-2", OP_DELETE, NULL));
+	assert_true(allowed(fx, OWNER, "refs/apps/attestations", OP_FORCE,
+			    NULL));
+	/* with no policy loaded too */
+	policy_free(fx->policy);
+	fx->policy = NULL;
+	v = verdict(fx, OWNER, "refs/audit/kept", OP_FORCE, NULL);
+	assert_string_equal(v.builtin, "no push may change refs/audit");
+}
+
+static void policy__lint_bases_and_app_reach(void **state)
+{
+	struct fx *fx = *state;
+
+	add_default(fx);
+	add_key(fx, ALICE);
+	add_file(fx, "refs/t.conf",
+		 "base heads/.*\n"
+		 "base tags/x\n" ALICE " delete ^.*\n" ALICE
+		 " delete apps/(?!access).*\n");
+	add_file(fx, "branches/t.conf",
+		 "[heads/u/$user_id/.*]\n"
+		 "anyone create-directory,create-file,create-symlink .*\n"
+		 "anyone create-gitlink,modify,delete ^.*$\n"
+		 "[heads/wide]\n"
+		 "owner create-directory,create-file,create-symlink,"
+		 "create-gitlink,modify,delete .*\n");
+	load_ok(fx, "refs/t.conf:1: warning: base pattern 'heads/.*' may "
+		    "match refs of section 'heads/u/$user_id/.*' "
+		    "(branches/t.conf:1), where users other than the owners "
+		    "may write any path\n"
+		    "refs/t.conf:3: warning: pattern '^.*' no longer reaches "
+		    "apps/access-control: ref rules reach refs/apps/ only with "
+		    "a pattern starting with 'apps/'\n");
+}
+
+static void policy__lint_unsectioned_allow_all_reaches_every_base(
+	void **state)
+{
+	struct fx *fx = *state;
+
+	add_default(fx);
+	add_file(fx, "branches/t.conf",
+		 "anyone create-directory,create-file,create-symlink,"
+		 "create-gitlink,modify,delete .*\n");
+	load_ok(fx, "refs/owner.conf:1: warning: base pattern 'heads/main': "
+		    "users other than the owners may write any path on every "
+		    "branch, so on base refs too\n");
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1296,6 +1462,12 @@ int main(void)
 		T(policy__paths_are_raw_bytes),
 		T(policy__groups_and_user_ids_in_who),
 		T(policy__caches_follow_pusher_and_ref),
+		T(policy__base_refs),
+		T(policy__no_base_line),
+		T(policy__ref_rules_reach_app_refs_only_through_apps),
+		T(policy__reserved_refs),
+		T(policy__lint_bases_and_app_reach),
+		T(policy__lint_unsectioned_allow_all_reaches_every_base),
 	};
 #undef T
 

@@ -515,6 +515,67 @@ static void rule__file_name_is_copied(void **state)
 	assert_string_equal(p->set.sections[0].file, "branches/a.conf");
 }
 
+static void rule__base_lines(void **state)
+{
+	struct parsed *p = *state;
+
+	assert_string_equal(parse(p, "refs/a.conf",
+				  "base heads/main\n"
+				  "base\t heads/release/.* \n"
+				  "owner create-branch .*\n",
+				  OP_KIND_REF),
+			    "");
+	assert_int_equal(p->set.nbases, 2);
+	assert_int_equal(p->set.count, 1);
+	assert_string_equal(match_pattern_text(p->set.bases[0].pattern),
+			    "heads/main");
+	assert_string_equal(p->set.bases[0].file, "refs/a.conf");
+	assert_int_equal(p->set.bases[0].line, 1);
+	/* the rest after the first run of blanks, trailing blanks off */
+	assert_string_equal(match_pattern_text(p->set.bases[1].pattern),
+			    "heads/release/.*");
+	assert_int_equal(p->set.bases[1].line, 2);
+}
+
+static void rule__bad_base_lines(void **state)
+{
+	struct parsed *p = *state;
+
+	assert_string_equal(
+		parse(p, "refs/a.conf",
+		      "base\n"
+		      "base heads/u/$user_id\n"
+		      "base heads/(\n"
+		      "basement create-branch .*\n",
+		      OP_KIND_REF),
+		"refs/a.conf:1: base line needs a REF-REGEX\n"
+		"refs/a.conf:2: $user_id in base pattern 'heads/u/$user_id': "
+		"a base ref is the same for every pusher\n"
+		"refs/a.conf:3: bad regex: missing closing parenthesis at "
+		"offset 7 in 'heads/('\n");
+	assert_int_equal(p->set.nbases, 0);
+	/* a WHO that merely starts with base is a WHO */
+	assert_int_equal(p->set.count, 1);
+	assert_string_equal(p->set.rules[0].who, "basement");
+}
+
+static void rule__base_and_require_only_in_refs(void **state)
+{
+	struct parsed *p = *state;
+
+	assert_string_equal(
+		parse(p, "branches/a.conf", "base heads/main\n", OP_KIND_TREE),
+		"branches/a.conf:1: base lines belong in refs/*.conf\n");
+	assert_string_equal(
+		parse(p, "refs/b.conf",
+		      "reviewers require 2:review heads/main\n",
+		      OP_KIND_REF),
+		"branches/a.conf:1: base lines belong in refs/*.conf\n"
+		"refs/b.conf:1: require rules are not supported yet\n");
+	assert_int_equal(p->set.nbases, 0);
+	assert_int_equal(p->set.count, 0);
+}
+
 static void rule__empty_file_has_no_rules(void **state)
 {
 	struct parsed *p = *state;
@@ -554,6 +615,9 @@ int main(void)
 		T(rule__parsing_goes_on_after_errors),
 		T(rule__file_name_is_copied),
 		T(rule__empty_file_has_no_rules),
+		T(rule__base_lines),
+		T(rule__bad_base_lines),
+		T(rule__base_and_require_only_in_refs),
 	};
 #undef T
 
