@@ -1,10 +1,13 @@
 # bench.mk: make bench, make bench-quick (included by the top Makefile)
 #
-#   make bench          every size, up to 100,000 commits (the histories
-#                       are generated once and kept under $(O)/bench);
+#   make bench          every size, up to 100,000 commits and 100,000
+#                       registered keys (the histories and keys are
+#                       generated once and kept under $(O)/bench);
 #                       writes bench/results.tsv
-#   make bench-quick    1 and 100 commits, under a minute; writes
-#                       $(O)/bench/results-quick.tsv
+#   make bench-quick    1 and 100 commits, 1,000 keys, about a minute;
+#                       writes $(O)/bench/results-quick.tsv
+#   make bench-identity section 6 alone (identity at scale): its rows
+#                       of bench/results.tsv are replaced, the rest kept
 #
 # docs/performance.md says what is measured, how, and the last results.
 
@@ -35,4 +38,7 @@ bench: all $(BENCH_PROGRAMS)
 bench-quick: all $(BENCH_PROGRAMS)
 	perl bench/run --build $(O) --quick
 
-.PHONY: bench bench-quick
+bench-identity: all $(BENCH_PROGRAMS)
+	perl bench/run --build $(O) --only identity
+
+.PHONY: bench bench-quick bench-identity
