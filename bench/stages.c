@@ -31,6 +31,7 @@
 #include "../hooks/packodb.h"
 #include "../hooks/policyref.h"
 #include "../hooks/settings.h"
+#include "../policy/keypath.h"
 #include "../policy/policy.h"
 #include "../policy/userid.h"
 
@@ -72,20 +73,24 @@ static int stages_fail(const char *what, const struct err *err)
 	return 1;
 }
 
-/* The key files of the policy, as the hook hands them to the keyring. */
+/*
+ * The key files of the policy (either layout, SPEC 2), as the hook hands
+ * them to the keyring.
+ */
 static size_t stages_keys(struct keyring_key *keys, char (*blobs)[41],
-			  const struct policyref *files)
+			  char (*ids)[41], const struct policyref *files)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < files->count; i++) {
 		const char *path = files->files[i].path;
+		enum keypath_kind kind = keypath_parse(path, strlen(path),
+						       ids[n]);
 
-		if (strncmp(path, "keys/", 5) != 0 ||
-		    strlen(path) != 5 + USERID_LEN + 4)
+		if (kind != KEYPATH_FANOUT && kind != KEYPATH_FLAT)
 			continue;
 		git_oid_tostr(blobs[n], 41, &files->ids[i]);
-		keys[n].id = NULL;
+		keys[n].id = ids[n];
 		keys[n].blob_id = blobs[n];
 		keys[n].data = files->files[i].data;
 		keys[n].len = files->files[i].len;
@@ -115,7 +120,7 @@ int main(int argc, char **argv)
 	gpgme_ctx_t ctx = NULL;
 	struct err err = {""};
 	const char *as = NULL;
-	size_t i, nkeys;
+	size_t nkeys;
 	int status = 1;
 
 	if (argc == 4 && strcmp(argv[1], "--as") == 0 &&
@@ -194,17 +199,7 @@ int main(int argc, char **argv)
 			fputs("stages: out of memory\n", stderr);
 			goto done;
 		}
-		nkeys = stages_keys(keys, blobs, files);
-		for (i = 0; i < nkeys; i++) {
-			const char *path = NULL;
-			size_t j;
-
-			for (j = 0; j < files->count && path == NULL; j++)
-				if (files->files[j].data == keys[i].data)
-					path = files->files[j].path;
-			memcpy(ids[i], path + 5, USERID_LEN);
-			keys[i].id = ids[i];
-		}
+		nkeys = stages_keys(keys, blobs, ids, files);
 		kopts.cache_dir = home;
 		if (keyring_identify(&result, user, keys, nkeys, &sig, &kopts,
 				     &err) < 0 ||
