@@ -120,30 +120,43 @@ static int identify_add_path(struct identify_candidates *c,
 	return identify_add(c, in, tree, &file, err);
 }
 
-/* The candidates of the current policy (SPEC 2, "Candidates"). */
-static int identify_current(struct identify_candidates *c,
+/* The key file named by the issuer fingerprint F, found by path. */
+static int identify_by_path(struct identify_candidates *c,
 			    const struct identify_input *in,
 			    const git_tree *tree, struct err *err)
+{
+	struct keylookup_file file;
+	int rc;
+
+	if (in->cert->issuer_fpr[0] == '\0')
+		return 0;
+	if ((rc = keylookup_key_file(&file, tree, in->cert->issuer_fpr,
+				     err)) < 0)
+		return -1;
+	return rc > 0 ? identify_add(c, in, tree, &file, err) : 0;
+}
+
+/*
+ * The other candidates (SPEC 2): files in which F is a back-signed
+ * signing subkey or, for a signature naming only a 64-bit key id, every
+ * file holding it, through the key index; the file named by F (skip) is
+ * not taken twice.
+ */
+static int identify_by_index(struct identify_candidates *c,
+			     const struct identify_input *in,
+			     const git_tree *tree, const char *skip,
+			     struct err *err)
 {
 	const struct cert *cert = in->cert;
 	const git_tree_entry *keys = git_tree_entry_byname(tree, "keys");
 	struct keyindex_options opts = {KEYINDEX_HOOK_MAX_CHANGES};
 	struct keyindex *index = NULL;
-	struct keylookup_file file;
 	char paths[IDENTIFY_MAX_CANDIDATES + 1][KEYPATH_SIZE];
 	size_t i, n;
-	int rc, error = -1;
+	int error = -1;
 
-	if (cert->issuer_fpr[0] != '\0') {
-		if ((rc = keylookup_key_file(&file, tree, cert->issuer_fpr,
-					     err)) < 0 ||
-		    (rc > 0 && identify_add(c, in, tree, &file, err) < 0))
-			goto done;
-	}
-	if (keys == NULL || git_tree_entry_filemode(keys) != GIT_FILEMODE_TREE) {
-		error = 0;
-		goto done;
-	}
+	if (keys == NULL || git_tree_entry_filemode(keys) != GIT_FILEMODE_TREE)
+		return 0;
 	if (keyindex_open(&index, in->repo, in->dir, git_tree_entry_id(keys),
 			  &opts, err) < 0)
 		goto done;
@@ -159,9 +172,6 @@ static int identify_current(struct identify_candidates *c,
 			cert->issuer_fpr);
 		goto done;
 	}
-	for (i = 0; i < n && i <= IDENTIFY_MAX_CANDIDATES; i++)
-		if (identify_add_path(c, in, tree, paths[i], err) < 0)
-			goto done;
 	if (n > IDENTIFY_MAX_CANDIDATES) {
 		err_set(err, "more than %u key files hold the signature's key "
 			     "id: sign with a key named by its full "
@@ -169,6 +179,10 @@ static int identify_current(struct identify_candidates *c,
 			IDENTIFY_MAX_CANDIDATES);
 		goto done;
 	}
+	for (i = 0; i < n; i++)
+		if ((skip == NULL || strcmp(paths[i], skip) != 0) &&
+		    identify_add_path(c, in, tree, paths[i], err) < 0)
+			goto done;
 	error = 0;
 done:
 	keyindex_free(index);
@@ -397,9 +411,10 @@ static const char *identify_problem(enum keyring_result result, bool banned)
 int identify_pusher(char user_out[USERID_LEN + 1],
 		    const struct identify_input *in, struct err *err)
 {
-	struct identify_candidates current = {0}, pushed = {0};
+	struct identify_candidates current = {0}, indexed = {0}, pushed = {0};
 	struct identify_change change;
-	enum keyring_result result = KEYRING_UNKNOWN_KEY, result2;
+	enum keyring_result result = KEYRING_UNKNOWN_KEY,
+			    result2 = KEYRING_UNKNOWN_KEY;
 	git_tree *tree = NULL, *old_tree = NULL, *new_tree = NULL;
 	bool banned = false;
 	int error = -1;
@@ -407,11 +422,27 @@ int identify_pusher(char user_out[USERID_LEN + 1],
 	user_out[0] = '\0';
 	if (in->policy != NULL) {
 		if (identify_tree_of(&tree, in->repo, in->policy, err) < 0 ||
-		    identify_current(&current, in, tree, err) < 0 ||
+		    identify_by_path(&current, in, tree, err) < 0 ||
 		    identify_verify(&result, user_out, in, &current, true,
 				    err) < 0)
 			goto done;
-		banned = current.banned;
+		/*
+		 * The file named by F first: when it verifies, as for most
+		 * pushes (gpg signs with the primary key by default), the key
+		 * index is not even opened.
+		 */
+		if (result != KEYRING_IDENTIFIED &&
+		    (identify_by_index(&indexed, in, tree,
+				       current.n > 0 ? current.files[0].path
+						     : NULL,
+				       err) < 0 ||
+		     identify_verify(&result2, user_out, in, &indexed, true,
+				     err) < 0))
+			goto done;
+		if (result != KEYRING_IDENTIFIED &&
+		    result2 != KEYRING_UNKNOWN_KEY)
+			result = result2;
+		banned = current.banned || indexed.banned;
 		if (result == KEYRING_IDENTIFIED) {
 			error = 0;
 			goto done;
@@ -458,6 +489,7 @@ done:
 	if (error < 0)
 		user_out[0] = '\0';
 	identify_candidates_dispose(&current);
+	identify_candidates_dispose(&indexed);
 	identify_candidates_dispose(&pushed);
 	git_tree_free(new_tree);
 	git_tree_free(old_tree);
