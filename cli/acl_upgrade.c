@@ -388,14 +388,12 @@ static int upgrade_key_index(git_repository *repo)
 {
 	struct keyindex_options opts = {0};
 	struct keyindex *index = NULL;
-	struct buf dir = BUF_INIT, lookup = BUF_INIT;
+	struct buf dir = BUF_INIT;
 	git_commit *commit = NULL;
 	git_tree *tree = NULL;
 	const git_tree_entry *keys;
 	struct err err = {""};
-	char hex[GIT_OID_HEXSZ + 1];
 	git_oid id;
-	struct stat st;
 	int status = CLI_EXIT_FATAL;
 
 	if (git_reference_name_to_id(&id, repo, POLICY_REF) < 0) {
@@ -410,17 +408,9 @@ static int upgrade_key_index(git_repository *repo)
 	keys = git_tree_entry_byname(tree, "keys");
 	if (keys != NULL && git_tree_entry_filemode(keys) != GIT_FILEMODE_TREE)
 		keys = NULL;
-	git_oid_tostr(hex, sizeof(hex),
-		      keys ? git_tree_entry_id(keys) : &(git_oid){{0}});
 	if (buf_printf(&dir, "%sgitapps", git_repository_commondir(repo)) <
-		    0 ||
-	    buf_printf(&lookup, "%s/keyindex/%s/lookup", buf_cstr(&dir),
-		       hex) < 0) {
+	    0) {
 		cli_fatal("out of memory");
-		goto done;
-	}
-	if (stat(buf_cstr(&lookup), &st) == 0) {
-		status = CLI_EXIT_OK;
 		goto done;
 	}
 	if (keyindex_open(&index, repo, buf_cstr(&dir),
@@ -429,13 +419,15 @@ static int upgrade_key_index(git_repository *repo)
 		cli_fatal("cannot build the key index: %s", err.msg);
 		goto done;
 	}
+	status = CLI_EXIT_OK;
+	if (keyindex_shards_built(index) == 0)
+		goto done;	/* nothing new: say nothing */
 	printf("built the key index of " POLICY_REF "\n");
 	status = CLI_EXIT_OK;
 done:
 	keyindex_free(index);
 	git_tree_free(tree);
 	git_commit_free(commit);
-	buf_dispose(&lookup);
 	buf_dispose(&dir);
 	return status;
 }

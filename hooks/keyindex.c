@@ -23,10 +23,22 @@
 #define KEYINDEX_RECORD (KEYINDEX_KEY + 1 + KEYINDEX_PATH + 1)
 #define KEYINDEX_DIR_MAX 4096
 
-struct keyindex {
+/* One shard: the lookup records of one keys/<aa>/ tree, or of flat files. */
+struct keyindex_shard {
 	unsigned char *map;
 	size_t len;		/* bytes mapped: a multiple of the record */
 };
+
+struct keyindex {
+	struct keyindex_shard shards[257];	/* 256 keys/<aa>/, the flat */
+	size_t n;
+	size_t built;		/* shards keyindex_open() had to make */
+};
+
+size_t keyindex_shards_built(const struct keyindex *index)
+{
+	return index->built;
+}
 
 /* One key file and the fingerprints that may identify its signers. */
 struct keyindex_file {
@@ -77,10 +89,13 @@ static int keyindex_git_error(struct err *err, const char *what)
 
 void keyindex_free(struct keyindex *index)
 {
+	size_t i;
+
 	if (index == NULL)
 		return;
-	if (index->map != NULL && index->len > 0)
-		munmap(index->map, index->len);
+	for (i = 0; i < index->n; i++)
+		if (index->shards[i].map != NULL && index->shards[i].len > 0)
+			munmap(index->shards[i].map, index->shards[i].len);
 	free(index);
 }
 
@@ -177,242 +192,6 @@ static int keyindex_parse(struct keyindex_file *kf, git_repository *repo,
 done:
 	buf_dispose(&problem);
 	buf_dispose(&data);
-	return error;
-}
-
-/* The key files that differ between two keys/ trees (old may be NULL). */
-struct keyindex_diff {
-	char (*removed)[KEYPATH_SIZE];
-	size_t nremoved, removed_alloc;
-	struct keyindex_files added;
-};
-
-static int keyindex_note_removed(struct keyindex_diff *diff, const char *path)
-{
-	if (diff->nremoved == diff->removed_alloc) {
-		size_t n = diff->removed_alloc ? 2 * diff->removed_alloc : 64;
-		char (*p)[KEYPATH_SIZE] =
-			realloc(diff->removed, n * sizeof(*p));
-
-		if (p == NULL)
-			return -1;
-		diff->removed = p;
-		diff->removed_alloc = n;
-	}
-	snprintf(diff->removed[diff->nremoved++], KEYPATH_SIZE, "%s", path);
-	return 0;
-}
-
-static int keyindex_walk(struct keyindex_diff *diff, git_repository *repo,
-			 const git_tree *old, const git_tree *new,
-			 const char *prefix, size_t max, struct err *err);
-
-/* Every key file under tree, as removed (added false) or added. */
-static int keyindex_all(struct keyindex_diff *diff, git_repository *repo,
-			const git_tree *tree, const char *prefix, bool added,
-			size_t max, struct err *err)
-{
-	return added ? keyindex_walk(diff, repo, NULL, tree, prefix, max, err)
-		     : keyindex_walk(diff, repo, tree, NULL, prefix, max, err);
-}
-
-static int keyindex_entry(struct keyindex_diff *diff, git_repository *repo,
-			  const git_tree_entry *e, bool added,
-			  const git_tree_entry *other, const char *prefix,
-			  size_t max, struct err *err)
-{
-	char path[KEYPATH_SIZE + 8];
-	git_tree *sub = NULL, *other_sub = NULL;
-	bool is_tree = git_tree_entry_filemode(e) == GIT_FILEMODE_TREE;
-	int n, error = -1;
-
-	n = snprintf(path, sizeof(path), "%s%s", prefix,
-		     git_tree_entry_name(e));
-	if (n < 0 || (size_t)n >= KEYPATH_SIZE)
-		return 0;	/* no key file is named so: lint's to report */
-	if (is_tree) {
-		/* only keys/<aa>/ holds key files (SPEC 2) */
-		if (strchr(prefix + 5, '/') != NULL)
-			return 0;
-		strcat(path, "/");
-		if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0 ||
-		    (other != NULL &&
-		     git_tree_entry_filemode(other) == GIT_FILEMODE_TREE &&
-		     git_tree_lookup(&other_sub, repo,
-				     git_tree_entry_id(other)) < 0)) {
-			keyindex_git_error(err, "cannot read keys/");
-			goto done;
-		}
-		error = other_sub != NULL
-				? keyindex_walk(diff, repo, added ? other_sub : sub,
-						added ? sub : other_sub, path,
-						max, err)
-				: keyindex_all(diff, repo, sub, path, added, max,
-					       err);
-		goto done;
-	}
-	if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB ||
-	    keypath_parse(path, strlen(path), NULL) == KEYPATH_NONE ||
-	    keypath_parse(path, strlen(path), NULL) == KEYPATH_BANNED)
-		return 0;
-	if (!added) {
-		error = keyindex_note_removed(diff, path) < 0
-				? err_set(err, "out of memory")
-				: 0;
-		goto done;
-	}
-	{
-		struct keyindex_file *kf;
-
-		if (max > 0 && diff->added.n >= max) {
-			err_set(err, "more than %zu key files to index: run "
-				     "'git acl upgrade' on the server",
-				max);
-			goto done;
-		}
-		if ((kf = keyindex_files_add(&diff->added)) == NULL) {
-			err_set(err, "out of memory");
-			goto done;
-		}
-		memcpy(kf->path, path, strlen(path) + 1);
-		git_oid_cpy(&kf->blob, git_tree_entry_id(e));
-	}
-	error = 0;
-done:
-	git_tree_free(other_sub);
-	git_tree_free(sub);
-	return error;
-}
-
-static int keyindex_walk(struct keyindex_diff *diff, git_repository *repo,
-			 const git_tree *old, const git_tree *new,
-			 const char *prefix, size_t max, struct err *err)
-{
-	size_t i, n;
-
-	n = new != NULL ? git_tree_entrycount(new) : 0;
-	for (i = 0; i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(new, i);
-		const git_tree_entry *o =
-			old != NULL ? git_tree_entry_byname(
-					      old, git_tree_entry_name(e))
-				    : NULL;
-
-		if (o != NULL && git_oid_equal(git_tree_entry_id(o),
-					       git_tree_entry_id(e)) &&
-		    git_tree_entry_filemode(o) == git_tree_entry_filemode(e))
-			continue;
-		if (keyindex_entry(diff, repo, e, true, o, prefix, max, err) <
-		    0)
-			return -1;
-		/* a blob that became a tree or back: its old side goes */
-		if (o != NULL &&
-		    (git_tree_entry_filemode(o) == GIT_FILEMODE_TREE) !=
-			    (git_tree_entry_filemode(e) == GIT_FILEMODE_TREE) &&
-		    keyindex_entry(diff, repo, o, false, NULL, prefix, max,
-				   err) < 0)
-			return -1;
-	}
-	n = old != NULL ? git_tree_entrycount(old) : 0;
-	for (i = 0; i < n; i++) {
-		const git_tree_entry *o = git_tree_entry_byindex(old, i);
-
-		if (new != NULL &&
-		    git_tree_entry_byname(new, git_tree_entry_name(o)) != NULL)
-			continue;
-		if (keyindex_entry(diff, repo, o, false, NULL, prefix, max,
-				   err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int keyindex_path_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/* prev less what the diff removes or replaces, plus what it adds. */
-static int keyindex_apply(struct keyindex_files *out,
-			  const struct keyindex_files *prev,
-			  struct keyindex_diff *diff, git_repository *repo,
-			  struct err *err)
-{
-	struct keyindex_file **by_blob = NULL;
-	size_t i;
-	int error = -1;
-
-	qsort(diff->removed, diff->nremoved, sizeof(*diff->removed),
-	      keyindex_path_cmp);
-	qsort(diff->added.items, diff->added.n, sizeof(*diff->added.items),
-	      keyindex_by_path);
-	if (prev->n > 0 &&
-	    (by_blob = malloc(prev->n * sizeof(*by_blob))) == NULL)
-		goto oom;
-	for (i = 0; i < prev->n; i++)
-		by_blob[i] = &prev->items[i];
-	if (prev->n > 0)
-		qsort(by_blob, prev->n, sizeof(*by_blob), keyindex_by_blob);
-	for (i = 0; i < prev->n; i++) {
-		const struct keyindex_file *p = &prev->items[i];
-		struct keyindex_file *kf;
-
-		if (bsearch(p->path, diff->removed, diff->nremoved,
-			    sizeof(*diff->removed), keyindex_path_cmp) ||
-		    bsearch(p, diff->added.items, diff->added.n,
-			    sizeof(*diff->added.items), keyindex_by_path))
-			continue;
-		if ((kf = keyindex_files_add(out)) == NULL)
-			goto oom;
-		*kf = *p;
-		kf->fprs = NULL;
-		if (p->nfprs > 0 &&
-		    (kf->fprs = malloc(p->nfprs * sizeof(*kf->fprs))) == NULL)
-			goto oom;
-		if (p->nfprs > 0)
-			memcpy(kf->fprs, p->fprs, p->nfprs * sizeof(*kf->fprs));
-	}
-	for (i = 0; i < diff->added.n; i++) {
-		struct keyindex_file *a = &diff->added.items[i], *kf, key, *pk;
-		struct keyindex_file *const *hit;
-
-		key.blob = a->blob;
-		pk = &key;
-		hit = prev->n > 0 ? bsearch(&pk, by_blob, prev->n,
-					    sizeof(*by_blob), keyindex_by_blob)
-				  : NULL;
-		if ((kf = keyindex_files_add(out)) == NULL)
-			goto oom;
-		memcpy(kf->path, a->path, KEYPATH_SIZE);
-		git_oid_cpy(&kf->blob, &a->blob);
-		/* a file moved between layouts is not parsed again */
-		if (hit != NULL) {
-			char id[USERID_LEN + 1];
-
-			if ((*hit)->nfprs > 0 &&
-			    keypath_parse(kf->path, strlen(kf->path), id) !=
-				    KEYPATH_NONE &&
-			    strcmp((*hit)->fprs[0], id) == 0) {
-				if ((kf->fprs = malloc((*hit)->nfprs *
-						       sizeof(*kf->fprs))) ==
-				    NULL)
-					goto oom;
-				memcpy(kf->fprs, (*hit)->fprs,
-				       (*hit)->nfprs * sizeof(*kf->fprs));
-				kf->nfprs = (*hit)->nfprs;
-			}
-			continue;
-		}
-		if (keyindex_parse(kf, repo, err) < 0)
-			goto done;
-	}
-	qsort(out->items, out->n, sizeof(*out->items), keyindex_by_path);
-	error = 0;
-	goto done;
-oom:
-	err_set(err, "out of memory");
-done:
-	free(by_blob);
 	return error;
 }
 
@@ -533,173 +312,219 @@ static int keyindex_mkdir(const char *path, struct err *err)
 	return 0;
 }
 
-static int keyindex_map(struct keyindex **out, const char *dir,
-			struct err *err)
+/* Map <root>/<name>/lookup as shard *out: 0, 1 when not built, -1. */
+static int keyindex_map(struct keyindex_shard *out, const char *root,
+			const char *name, struct err *err)
 {
-	char path[KEYINDEX_DIR_MAX + 16];
-	struct keyindex *index;
+	char path[KEYINDEX_DIR_MAX + 128];
 	struct stat st;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/lookup", dir);
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "%s/%s/lookup", root, name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return 1;	/* not built yet */
-	if ((index = calloc(1, sizeof(*index))) == NULL) {
+		return 1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size % KEYINDEX_RECORD != 0) {
 		close(fd);
-		return err_set(err, "out of memory");
-	}
-	if (fstat(fd, &st) < 0 || st.st_size % KEYINDEX_RECORD != 0) {
-		close(fd);
-		free(index);
 		return err_set(err, "bad key index '%s': remove it", path);
 	}
-	index->len = (size_t)st.st_size;
-	if (index->len > 0 &&
-	    (index->map = mmap(NULL, index->len, PROT_READ, MAP_PRIVATE, fd,
-			       0)) == MAP_FAILED) {
+	out->len = (size_t)st.st_size;
+	if (out->len > 0 &&
+	    (out->map = mmap(NULL, out->len, PROT_READ, MAP_PRIVATE, fd, 0)) ==
+		    MAP_FAILED) {
+		out->map = NULL;
 		close(fd);
-		free(index);
 		return err_set(err, "cannot read '%s': %s", path,
 			       strerror(errno));
 	}
 	close(fd);
-	*out = index;
 	return 0;
 }
 
-/* The newest other index under root: its tree id and its files. */
-static int keyindex_previous(char name_out[GIT_OID_HEXSZ + 1],
-			     struct keyindex_files *files, const char *root,
-			     const char *skip)
+/*
+ * A shard the keys/ tree needs: the key files of one keys/<aa>/ tree,
+ * named by that tree's id, or the flat keys/<ID>.asc files, named by the
+ * keys/ tree's id.  Its slot ("AB", "flat") names the file that remembers
+ * the slot's current and previous shards.
+ */
+struct keyindex_want {
+	char name[GIT_OID_HEXSZ + 8];
+	char slot[8];
+	const git_tree *tree;	/* keys/<aa>/, or keys/ for the flat files */
+	const char *prefix;	/* "keys/AB/" or "keys/" */
+};
+
+/* The key files of want, with their blob ids, not parsed yet. */
+static int keyindex_list(struct keyindex_files *out,
+			 const struct keyindex_want *want, struct err *err)
 {
-	char path[KEYINDEX_DIR_MAX + 512];
-	struct dirent *e;
-	time_t best = 0;
-	DIR *d = opendir(root);
+	size_t i, n = git_tree_entrycount(want->tree);
+	bool flat = strcmp(want->slot, "flat") == 0;
 
-	name_out[0] = '\0';
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		struct stat st;
-		git_oid id;
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(want->tree, i);
+		char path[KEYPATH_SIZE + 8];
+		enum keypath_kind kind;
+		struct keyindex_file *kf;
+		int len;
 
-		if (strlen(e->d_name) != GIT_OID_HEXSZ ||
-		    strcmp(e->d_name, skip) == 0 ||
-		    git_oid_fromstr(&id, e->d_name) < 0)
+		if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/files", root, e->d_name);
-		if (stat(path, &st) < 0 || (name_out[0] && st.st_mtime < best))
+		len = snprintf(path, sizeof(path), "%s%s", want->prefix,
+			       git_tree_entry_name(e));
+		if (len < 0 || (size_t)len >= KEYPATH_SIZE)
+			continue;	/* no key file is named so */
+		kind = keypath_parse(path, (size_t)len, NULL);
+		if (kind != (flat ? KEYPATH_FLAT : KEYPATH_FANOUT))
 			continue;
-		best = st.st_mtime;
-		memcpy(name_out, e->d_name, GIT_OID_HEXSZ + 1);
-	}
-	closedir(d);
-	if (name_out[0] == '\0')
-		return 0;
-	snprintf(path, sizeof(path), "%s/%s/files", root, name_out);
-	if (keyindex_load_files(files, path) < 0) {
-		keyindex_files_dispose(files);
-		name_out[0] = '\0';	/* unreadable: build from scratch */
+		if ((kf = keyindex_files_add(out)) == NULL)
+			return err_set(err, "out of memory");
+		memcpy(kf->path, path, (size_t)len + 1);
+		git_oid_cpy(&kf->blob, git_tree_entry_id(e));
 	}
 	return 0;
 }
 
-/* Keep the new index and its previous one; drop the rest and dead keyrings. */
-static void keyindex_prune(const char *dir, const char *root,
-			   const char *keep, const char *prev,
-			   const struct keyindex_files *old,
-			   const struct keyindex_files *now)
+/* The slot's current and previous shard names, "" when none. */
+static void keyindex_slot_read(char cur[GIT_OID_HEXSZ + 8],
+			       char prev[GIT_OID_HEXSZ + 8], const char *root,
+			       const char *slot)
 {
-	char path[KEYINDEX_DIR_MAX + 512];
+	char path[KEYINDEX_DIR_MAX + 64];
+	FILE *f;
+
+	cur[0] = prev[0] = '\0';
+	snprintf(path, sizeof(path), "%s/slot-%s", root, slot);
+	if ((f = fopen(path, "re")) == NULL)
+		return;
+	if (fscanf(f, "%47s %47s", cur, prev) < 1)
+		cur[0] = prev[0] = '\0';
+	fclose(f);
+	/* a name is a shard directory: hex, or flat-<hex> */
+	if (strspn(cur, "0123456789abcdefflat-") != strlen(cur))
+		cur[0] = '\0';
+	if (strspn(prev, "0123456789abcdefflat-") != strlen(prev))
+		prev[0] = '\0';
+}
+
+static void keyindex_slot_write(const char *root, const char *slot,
+				const char *cur, const char *prev)
+{
+	char path[KEYINDEX_DIR_MAX + 64], tmp[KEYINDEX_DIR_MAX + 80];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/slot-%s", root, slot);
+	snprintf(tmp, sizeof(tmp), "%s/tmp-slot-XXXXXX", root);
+	if ((fd = mkstemp(tmp)) < 0)
+		return;	/* a cache: the next build finds no predecessor */
+	if (dprintf(fd, "%s %s\n", cur, prev) < 0 || close(fd) < 0 ||
+	    rename(tmp, path) < 0)
+		unlink(tmp);
+}
+
+/*
+ * Forget shard old of a slot: its directory, and the keyrings of its
+ * blobs that now has not (a blob that left keys/<aa>/ left keys/: its
+ * <aa> is its key's).
+ */
+static void keyindex_forget(const char *dir, const char *root,
+			    const char *old, const struct keyindex_files *now)
+{
+	char path[KEYINDEX_DIR_MAX + 128];
+	struct keyindex_files gone = {0};
 	struct keyindex_file **live = NULL;
-	struct dirent *e;
-	DIR *d = opendir(root);
 	size_t i;
 
-	if (d != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			if (e->d_name[0] == '.' || strcmp(e->d_name, keep) == 0 ||
-			    strcmp(e->d_name, prev) == 0)
+	snprintf(path, sizeof(path), "%s/%s/files", root, old);
+	if (keyindex_load_files(&gone, path) == 0 &&
+	    (now->n == 0 || (live = malloc(now->n * sizeof(*live))) != NULL)) {
+		for (i = 0; i < now->n; i++)
+			live[i] = &now->items[i];
+		if (now->n > 0)
+			qsort(live, now->n, sizeof(*live), keyindex_by_blob);
+		for (i = 0; i < gone.n; i++) {
+			const struct keyindex_file *p = &gone.items[i];
+			char hex[GIT_OID_HEXSZ + 1];
+
+			if (now->n > 0 &&
+			    bsearch(&p, live, now->n, sizeof(*live),
+				    keyindex_by_blob) != NULL)
 				continue;
-			/* a build in progress is another hook's */
-			if (strncmp(e->d_name, "tmp-", 4) == 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+			git_oid_tostr(hex, sizeof(hex), &p->blob);
+			snprintf(path, sizeof(path), "%s/keyrings/%s", dir, hex);
 			gpghome_remove(path);
 		}
-		closedir(d);
-	}
-	if (now->n > 0 && (live = malloc(now->n * sizeof(*live))) == NULL)
-		return;
-	for (i = 0; i < now->n; i++)
-		live[i] = &now->items[i];
-	if (now->n > 0)
-		qsort(live, now->n, sizeof(*live), keyindex_by_blob);
-	for (i = 0; i < old->n; i++) {
-		const struct keyindex_file *p = &old->items[i];
-		char hex[GIT_OID_HEXSZ + 1];
-
-		if (now->n > 0 && bsearch(&p, live, now->n, sizeof(*live),
-					  keyindex_by_blob) != NULL)
-			continue;
-		git_oid_tostr(hex, sizeof(hex), &p->blob);
-		snprintf(path, sizeof(path), "%s/keyrings/%s", dir, hex);
-		gpghome_remove(path);
 	}
 	free(live);
+	keyindex_files_dispose(&gone);
+	snprintf(path, sizeof(path), "%s/%s", root, old);
+	gpghome_remove(path);
 }
 
-static int keyindex_tree(git_tree **out, git_repository *repo,
-			 const char *hex, struct err *err)
+/*
+ * Build the shard want, reusing what the slot's current shard parsed
+ * (by blob id: a file moved between layouts or renamed is not parsed
+ * again), and make it the slot's current one; the one before the
+ * previous goes.  *budget: key files left to parse (SIZE_MAX: any).
+ */
+static int keyindex_build(git_repository *repo, const char *dir,
+			  const char *root, const struct keyindex_want *want,
+			  size_t *budget, struct err *err)
 {
-	git_oid id;
-
-	*out = NULL;
-	if (hex == NULL || *hex == '\0' ||
-	    strcmp(hex, "0000000000000000000000000000000000000000") == 0)
-		return 0;
-	if (git_oid_fromstr(&id, hex) < 0 ||
-	    git_tree_lookup(out, repo, &id) < 0)
-		return 1;	/* gone (a purge): build from scratch */
-	(void)err;
-	return 0;
-}
-
-int keyindex_open(struct keyindex **out, git_repository *repo,
-		  const char *dir, const git_oid *keys_tree,
-		  const struct keyindex_options *opts, struct err *err)
-{
-	char root[KEYINDEX_DIR_MAX], target[KEYINDEX_DIR_MAX + 64],
-		tmp[KEYINDEX_DIR_MAX + 64], name[GIT_OID_HEXSZ + 1],
-		prev[GIT_OID_HEXSZ + 1];
+	char cur[GIT_OID_HEXSZ + 8], prev[GIT_OID_HEXSZ + 8];
+	char path[KEYINDEX_DIR_MAX + 128], tmp[KEYINDEX_DIR_MAX + 64];
 	struct keyindex_files old = {0}, now = {0};
-	struct keyindex_diff diff = {0};
-	git_tree *old_tree = NULL, *new_tree = NULL;
-	int rc, error = -1;
+	struct keyindex_file **by_blob = NULL;
+	size_t i;
+	int error = -1;
 
-	*out = NULL;
-	git_oid_tostr(name, sizeof(name),
-		      keys_tree != NULL ? keys_tree : &(git_oid){{0}});
-	snprintf(root, sizeof(root), "%s/keyindex", dir);
-	snprintf(target, sizeof(target), "%s/%s", root, name);
-	if ((rc = keyindex_map(out, target, err)) <= 0)
-		return rc;
-	if (keyindex_mkdir(dir, err) < 0 || keyindex_mkdir(root, err) < 0 ||
-	    keyindex_previous(prev, &old, root, name) < 0)
-		goto done;
-	if (keyindex_tree(&old_tree, repo, prev, err) != 0) {
-		keyindex_files_dispose(&old);
-		prev[0] = '\0';
+	keyindex_slot_read(cur, prev, root, want->slot);
+	if (cur[0] != '\0' && strcmp(cur, want->name) != 0) {
+		snprintf(path, sizeof(path), "%s/%s/files", root, cur);
+		if (keyindex_load_files(&old, path) < 0)
+			keyindex_files_dispose(&old);	/* parse again */
 	}
-	if (keys_tree != NULL && git_tree_lookup(&new_tree, repo, keys_tree) < 0) {
-		keyindex_git_error(err, "cannot read keys/");
+	if (keyindex_list(&now, want, err) < 0)
 		goto done;
+	if (old.n > 0 && (by_blob = malloc(old.n * sizeof(*by_blob))) == NULL)
+		goto oom;
+	for (i = 0; i < old.n; i++)
+		by_blob[i] = &old.items[i];
+	if (old.n > 0)
+		qsort(by_blob, old.n, sizeof(*by_blob), keyindex_by_blob);
+	for (i = 0; i < now.n; i++) {
+		struct keyindex_file *kf = &now.items[i], *key = kf;
+		struct keyindex_file *const *hit =
+			old.n > 0 ? bsearch(&key, by_blob, old.n,
+					    sizeof(*by_blob), keyindex_by_blob)
+				  : NULL;
+		char id[USERID_LEN + 1];
+
+		keypath_parse(kf->path, strlen(kf->path), id);
+		if (hit != NULL && (*hit)->nfprs > 0 &&
+		    strcmp((*hit)->fprs[0], id) == 0) {
+			if ((kf->fprs = malloc((*hit)->nfprs *
+					       sizeof(*kf->fprs))) == NULL)
+				goto oom;
+			memcpy(kf->fprs, (*hit)->fprs,
+			       (*hit)->nfprs * sizeof(*kf->fprs));
+			kf->nfprs = (*hit)->nfprs;
+			continue;
+		}
+		if (hit != NULL && (*hit)->nfprs == 0)
+			continue;	/* known to identify nobody */
+		if (*budget == 0) {
+			err_set(err, "more key files to index than the hook "
+				     "does on its own: run 'git acl upgrade' on "
+				     "the server");
+			goto done;
+		}
+		(*budget)--;
+		if (keyindex_parse(kf, repo, err) < 0)
+			goto done;
 	}
-	if (keyindex_walk(&diff, repo, old_tree, new_tree, "keys/",
-			  opts != NULL ? opts->max_changes : 0, err) < 0 ||
-	    keyindex_apply(&now, &old, &diff, repo, err) < 0)
-		goto done;
+	qsort(now.items, now.n, sizeof(*now.items), keyindex_by_path);
 	snprintf(tmp, sizeof(tmp), "%s/tmp-XXXXXX", root);
 	if (mkdtemp(tmp) == NULL) {
 		err_set(err, "cannot create '%s': %s", tmp, strerror(errno));
@@ -709,57 +534,198 @@ int keyindex_open(struct keyindex **out, git_repository *repo,
 		gpghome_remove(tmp);
 		goto done;
 	}
-	/* another hook may have published the same index meanwhile */
-	if (rename(tmp, target) < 0) {
+	snprintf(path, sizeof(path), "%s/%s", root, want->name);
+	/* another hook may have published the same shard meanwhile */
+	if (rename(tmp, path) < 0) {
 		int saved = errno;
 
 		gpghome_remove(tmp);
 		if (saved != EEXIST && saved != ENOTEMPTY) {
-			err_set(err, "cannot publish '%s': %s", target,
+			err_set(err, "cannot publish '%s': %s", path,
 				strerror(saved));
 			goto done;
 		}
 	}
-	keyindex_prune(dir, root, name, prev, &old, &now);
-	if ((rc = keyindex_map(out, target, err)) != 0) {
-		if (rc > 0)
-			err_set(err, "the key index '%s' vanished", target);
-		goto done;
+	if (strcmp(cur, want->name) != 0) {
+		keyindex_slot_write(root, want->slot, want->name, cur);
+		if (prev[0] != '\0' && strcmp(prev, want->name) != 0 &&
+		    strcmp(prev, cur) != 0)
+			keyindex_forget(dir, root, prev, &now);
 	}
 	error = 0;
+	goto done;
+oom:
+	err_set(err, "out of memory");
 done:
-	git_tree_free(new_tree);
-	git_tree_free(old_tree);
-	keyindex_files_dispose(&diff.added);
-	free(diff.removed);
+	free(by_blob);
 	keyindex_files_dispose(&old);
 	keyindex_files_dispose(&now);
 	return error;
 }
 
-void keyindex_lookup(const struct keyindex *index, const char *key,
-		     char (*paths)[KEYPATH_SIZE], size_t max, size_t *n)
+/*
+ * After keys/ changed: a slot whose keys/<aa>/ is gone (its last key file
+ * deleted), or the flat one once nothing is flat, is forgotten with its
+ * shards and their keyrings.
+ */
+static void keyindex_drop_slots(const char *dir, const char *root,
+				const git_tree *keys, bool flat)
 {
-	char want[KEYINDEX_KEY];
-	size_t key_len = strlen(key), lo = 0, hi, i;
+	static const struct keyindex_files none;
+	DIR *d = opendir(root);
+	struct dirent *e;
 
-	*n = 0;
-	if (index->len == 0 || (key_len != 40 && key_len != 16))
+	if (d == NULL)
 		return;
-	memset(want, '-', sizeof(want));
-	memcpy(want, key, key_len);
-	hi = index->len / KEYINDEX_RECORD;
+	while ((e = readdir(d)) != NULL) {
+		char cur[GIT_OID_HEXSZ + 8], prev[GIT_OID_HEXSZ + 8];
+		char path[KEYINDEX_DIR_MAX + 512];
+		const char *slot = e->d_name + 5;
+
+		if (strncmp(e->d_name, "slot-", 5) != 0 ||
+		    (strcmp(slot, "flat") == 0
+			     ? flat
+			     : (strlen(slot) != 2 ||
+				git_tree_entry_byname(keys, slot) != NULL)))
+			continue;
+		keyindex_slot_read(cur, prev, root, slot);
+		if (cur[0] != '\0')
+			keyindex_forget(dir, root, cur, &none);
+		if (prev[0] != '\0')
+			keyindex_forget(dir, root, prev, &none);
+		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+}
+
+static int keyindex_add_shard(struct keyindex *index, git_repository *repo,
+			      const char *dir, const char *root,
+			      const struct keyindex_want *want, size_t *budget,
+			      bool *built, struct err *err)
+{
+	int rc = keyindex_map(&index->shards[index->n], root, want->name, err);
+
+	if (rc > 0) {
+		*built = true;
+		index->built++;
+		if (keyindex_build(repo, dir, root, want, budget, err) < 0)
+			return -1;
+		rc = keyindex_map(&index->shards[index->n], root, want->name,
+				  err);
+		if (rc > 0)
+			return err_set(err, "the key index shard '%s' vanished",
+				       want->name);
+	}
+	if (rc < 0)
+		return -1;
+	index->n++;
+	return 0;
+}
+
+int keyindex_open(struct keyindex **out, git_repository *repo,
+		  const char *dir, const git_oid *keys_tree,
+		  const struct keyindex_options *opts, struct err *err)
+{
+	char root[KEYINDEX_DIR_MAX];
+	struct keyindex *index = NULL;
+	git_tree *keys = NULL, *sub = NULL;
+	size_t i, n, budget = opts != NULL && opts->max_changes > 0
+				      ? opts->max_changes
+				      : SIZE_MAX;
+	bool flat = false, built = false;
+	int error = -1;
+
+	*out = NULL;
+	if ((index = calloc(1, sizeof(*index))) == NULL)
+		return err_set(err, "out of memory");
+	snprintf(root, sizeof(root), "%s/keyindex", dir);
+	if (keys_tree == NULL) {
+		*out = index;
+		return 0;
+	}
+	if (keyindex_mkdir(dir, err) < 0 || keyindex_mkdir(root, err) < 0)
+		goto done;
+	if (git_tree_lookup(&keys, repo, keys_tree) < 0) {
+		keyindex_git_error(err, "cannot read keys/");
+		goto done;
+	}
+	n = git_tree_entrycount(keys);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(keys, i);
+		const char *name = git_tree_entry_name(e);
+		struct keyindex_want want;
+		char prefix[16];
+
+		if (git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB) {
+			flat = true;
+			continue;
+		}
+		/* only keys/<aa>/ holds key files (SPEC 2) */
+		if (git_tree_entry_filemode(e) != GIT_FILEMODE_TREE ||
+		    strlen(name) != 2 || !userid_is_valid_prefix(name, 2) ||
+		    index->n == 256)
+			continue;
+		if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
+			keyindex_git_error(err, "cannot read keys/");
+			goto done;
+		}
+		git_oid_tostr(want.name, sizeof(want.name),
+			      git_tree_entry_id(e));
+		snprintf(want.slot, sizeof(want.slot), "%s", name);
+		snprintf(prefix, sizeof(prefix), "keys/%s/", name);
+		want.tree = sub;
+		want.prefix = prefix;
+		if (keyindex_add_shard(index, repo, dir, root, &want, &budget,
+				       &built, err) < 0)
+			goto done;
+		git_tree_free(sub);
+		sub = NULL;
+	}
+	/* the older flat layout: one shard, made again as keys/ changes */
+	if (flat) {
+		struct keyindex_want want;
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), keys_tree);
+		snprintf(want.name, sizeof(want.name), "flat-%s", hex);
+		snprintf(want.slot, sizeof(want.slot), "flat");
+		want.tree = keys;
+		want.prefix = "keys/";
+		if (keyindex_add_shard(index, repo, dir, root, &want, &budget,
+				       &built, err) < 0)
+			goto done;
+	}
+	if (built)
+		keyindex_drop_slots(dir, root, keys, flat);
+	*out = index;
+	index = NULL;
+	error = 0;
+done:
+	git_tree_free(sub);
+	git_tree_free(keys);
+	keyindex_free(index);
+	return error;
+}
+
+/* Append the paths of shard records for want (40 bytes) to paths. */
+static void keyindex_search(const struct keyindex_shard *shard,
+			    const char *want, char (*paths)[KEYPATH_SIZE],
+			    size_t max, size_t *n)
+{
+	size_t lo = 0, hi = shard->len / KEYINDEX_RECORD, i;
+
 	while (lo < hi) {	/* the first record >= want */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (memcmp(index->map + mid * KEYINDEX_RECORD, want,
+		if (memcmp(shard->map + mid * KEYINDEX_RECORD, want,
 			   KEYINDEX_KEY) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (i = lo; i < index->len / KEYINDEX_RECORD; i++) {
-		const unsigned char *rec = index->map + i * KEYINDEX_RECORD;
+	for (i = lo; i < shard->len / KEYINDEX_RECORD; i++) {
+		const unsigned char *rec = shard->map + i * KEYINDEX_RECORD;
 		size_t plen = KEYINDEX_PATH;
 
 		if (memcmp(rec, want, KEYINDEX_KEY) != 0)
@@ -773,4 +739,20 @@ void keyindex_lookup(const struct keyindex *index, const char *key,
 		}
 		(*n)++;
 	}
+}
+
+void keyindex_lookup(const struct keyindex *index, const char *key,
+		     char (*paths)[KEYPATH_SIZE], size_t max, size_t *n)
+{
+	char want[KEYINDEX_KEY];
+	size_t key_len = strlen(key), i;
+
+	*n = 0;
+	if (key_len != 40 && key_len != 16)
+		return;
+	memset(want, '-', sizeof(want));
+	memcpy(want, key, key_len);
+	for (i = 0; i < index->n; i++)
+		if (index->shards[i].len > 0)
+			keyindex_search(&index->shards[i], want, paths, max, n);
 }
