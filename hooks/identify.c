@@ -68,11 +68,13 @@ static int identify_tree_of(git_tree **out, git_repository *repo,
 }
 
 /*
- * Add file as a candidate unless it is one already; a banned id (never an
- * owner) is left out, remembered for the message.
+ * Add file as a candidate unless it is one already; an id banned in
+ * ban_tree (the current policy's, when there is one), never an owner, is
+ * left out, remembered for the message.
  */
 static int identify_add(struct identify_candidates *c,
-			const struct identify_input *in, const git_tree *tree,
+			const struct identify_input *in,
+			const git_tree *ban_tree,
 			const struct keylookup_file *file, struct err *err)
 {
 	size_t i;
@@ -87,7 +89,8 @@ static int identify_add(struct identify_candidates *c,
 				    "named by its full fingerprint",
 			       IDENTIFY_MAX_CANDIDATES);
 	if (!identify_is_owner(in, file->id)) {
-		if ((banned = keylookup_is_banned(tree, file->id, err)) < 0)
+		if ((banned = keylookup_is_banned(ban_tree, file->id, err)) <
+		    0)
 			return -1;
 		if (banned) {
 			c->banned = true;
@@ -316,7 +319,7 @@ static int identify_registration(struct identify_candidates *c,
 		return 0;
 	if ((rc = keylookup_key_file(&file, new_tree, file.id, err)) <= 0)
 		return rc;
-	return identify_add(c, in, new_tree, &file, err);
+	return identify_add(c, in, old_tree, &file, err);
 }
 
 /*
@@ -366,7 +369,7 @@ static int identify_refresh(struct identify_candidates *c,
 		buf_dispose(&old_data);
 		if (rc < 0)
 			return -1;
-		if (grows && identify_add(c, in, new_tree, &after, err) < 0)
+		if (grows && identify_add(c, in, old_tree, &after, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -415,7 +418,7 @@ int identify_pusher(char user_out[USERID_LEN + 1],
 	struct identify_change change;
 	enum keyring_result result = KEYRING_UNKNOWN_KEY,
 			    result2 = KEYRING_UNKNOWN_KEY;
-	git_tree *tree = NULL, *old_tree = NULL, *new_tree = NULL;
+	git_tree *tree = NULL, *new_tree = NULL;
 	bool banned = false;
 	int error = -1;
 
@@ -460,12 +463,15 @@ int identify_pusher(char user_out[USERID_LEN + 1],
 		if (identify_first_policy(&pushed, in, new_tree, err) < 0)
 			goto done;
 	} else if (!git_oid_is_zero(in->policy_old)) {
-		if (identify_tree_of(&old_tree, in->repo, in->policy_old, err) <
-			    0 ||
-		    identify_changes(&change, in, old_tree, new_tree, err) < 0 ||
-		    identify_registration(&pushed, in, &change, old_tree,
-					  new_tree, err) < 0 ||
-		    identify_refresh(&pushed, in, &change, old_tree, new_tree,
+		/*
+		 * Against the policy as it is, not the command's <old>: a
+		 * stale <old> is denied later, but identity stands on its own
+		 * (and bans are the current policy's).
+		 */
+		if (identify_changes(&change, in, tree, new_tree, err) < 0 ||
+		    identify_registration(&pushed, in, &change, tree, new_tree,
+					  err) < 0 ||
+		    identify_refresh(&pushed, in, &change, tree, new_tree,
 				     err) < 0)
 			goto done;
 	}
@@ -492,7 +498,6 @@ done:
 	identify_candidates_dispose(&indexed);
 	identify_candidates_dispose(&pushed);
 	git_tree_free(new_tree);
-	git_tree_free(old_tree);
 	git_tree_free(tree);
 	return error;
 }

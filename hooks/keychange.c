@@ -21,6 +21,9 @@ void keychange_problems_dispose(struct keychange_problems *problems)
 	problems->n = 0;
 }
 
+/* a callback's value once the list of problems is full */
+#define KEYCHANGE_ENOUGH (-2)
+
 struct keychange {
 	git_repository *repo;
 	const struct keychange_options *opts;
@@ -44,7 +47,7 @@ static int keychange_problem(struct keychange *kc, const char *path,
 	struct buf line = BUF_INIT;
 
 	if (kc->out->n == KEYCHANGE_MAX_PROBLEMS)
-		return 0;
+		return KEYCHANGE_ENOUGH;
 	if (quote_path(&line, path, len) < 0 ||
 	    buf_printf(&line, " %s", what) < 0 ||
 	    (kc->out->items[kc->out->n] = buf_detach(&line)) == NULL) {
@@ -52,7 +55,8 @@ static int keychange_problem(struct keychange *kc, const char *path,
 		return err_set(kc->err, "out of memory");
 	}
 	kc->out->n++;
-	return 0;
+	/* enough to deny: walking the rest of a huge push proves nothing */
+	return kc->out->n == KEYCHANGE_MAX_PROBLEMS ? KEYCHANGE_ENOUGH : 0;
 }
 
 static bool keychange_is_owner(const struct keychange *kc, const char *id)
@@ -218,7 +222,7 @@ int keychange_check(struct keychange_problems *out, git_repository *repo,
 	struct treediff_options topts = {opts->max_entries, opts->deadline, 0};
 	struct treediff *td = NULL;
 	git_odb *odb = NULL;
-	int error = -1;
+	int rc, error = -1;
 
 	if ((!git_oid_is_zero(old_commit) &&
 	     keychange_tree(&kc.old_tree, repo, old_commit, err) < 0) ||
@@ -228,11 +232,12 @@ int keychange_check(struct keychange_problems *out, git_repository *repo,
 		keychange_git_error(err, "cannot open the object database");
 		goto done;
 	}
-	if (treediff_new(&td, odb, &topts, err) < 0 ||
-	    treediff_compare(td, git_tree_id(kc.new_tree),
-			     kc.old_tree ? git_tree_id(kc.old_tree) : NULL,
-			     kc.old_tree ? 1 : 0, keychange_path, &kc,
-			     err) < 0)
+	if (treediff_new(&td, odb, &topts, err) < 0)
+		goto done;
+	rc = treediff_compare(td, git_tree_id(kc.new_tree),
+			      kc.old_tree ? git_tree_id(kc.old_tree) : NULL,
+			      kc.old_tree ? 1 : 0, keychange_path, &kc, err);
+	if (rc < 0 && rc != KEYCHANGE_ENOUGH)
 		goto done;
 	error = 0;
 done:

@@ -72,20 +72,49 @@ static void keyfile_fingerprint(char out[41], const struct pgp_packet *key)
 	pgp_fingerprint_hex(out, fpr);
 }
 
-/* The packet structure of a transferable public key (RFC 4880 11.1). */
+/* Whether the packet at body (len bytes, tag) came before in bin. */
+static bool keyfile_seen(const unsigned char *data, size_t upto,
+			 const struct pgp_packet *packet)
+{
+	struct pgp_packet earlier;
+	struct err err;
+	size_t pos = 0;
+
+	while (pos < upto &&
+	       pgp_packet_next(&earlier, data, upto, &pos, &err) > 0)
+		if (earlier.tag == packet->tag && earlier.len == packet->len &&
+		    memcmp(earlier.body, packet->body, packet->len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The packet structure of a transferable public key (RFC 4880 11.1), and
+ * SPEC 2's stricter rules: no packet twice (a second copy of a revoked
+ * subkey, without its revocation, would be the one gpg uses), and no user
+ * id or subkey without a signature after it.
+ */
 static int keyfile_check_packets(struct keyfile_info *info,
 				 const struct buf *bin, struct buf *problem)
 {
 	const unsigned char *data = (const unsigned char *)bin->ptr;
 	struct pgp_packet packet;
 	struct err err;
-	size_t pos = 0;
-	unsigned n = 0;
+	size_t pos = 0, start = 0, i;
+	unsigned n = 0, unsigned_tag = 0;
 	int rc;
 
 	while ((rc = pgp_packet_next(&packet, data, bin->len, &pos, &err)) >
 	       0) {
 		n++;
+		if (packet.tag != PGP_TAG_SIGNATURE && unsigned_tag != 0)
+			goto unsigned_packet;
+		if (keyfile_seen(data, start, &packet))
+			return buf_printf(problem,
+					  "holds the same packet twice (tag "
+					  "%u)",
+					  packet.tag);
+		start = pos;
 		switch (packet.tag) {
 		case PGP_TAG_PUBLIC_KEY:
 		case PGP_TAG_PUBLIC_SUBKEY:
@@ -106,17 +135,31 @@ static int keyfile_check_packets(struct keyfile_info *info,
 			/* subkeys sign only once back-signed: keyfile_parse */
 			info->signs[info->nfprs] =
 				packet.tag == PGP_TAG_PUBLIC_KEY;
-			keyfile_fingerprint(info->fprs[info->nfprs++],
+			keyfile_fingerprint(info->fprs[info->nfprs],
 					    &packet);
+			for (i = 0; i < info->nfprs; i++)
+				if (strcmp(info->fprs[i],
+					   info->fprs[info->nfprs]) == 0)
+					return buf_printf(
+						problem, "holds the key %s twice",
+						info->fprs[i]);
+			info->nfprs++;
+			if (packet.tag == PGP_TAG_PUBLIC_SUBKEY)
+				unsigned_tag = packet.tag;
 			break;
 		case PGP_TAG_SECRET_KEY:
 		case PGP_TAG_SECRET_SUBKEY:
 			return buf_puts(problem, "holds a secret key");
 		case PGP_TAG_SIGNATURE:
+			if (n == 1)
+				goto not_key_first;
+			unsigned_tag = 0;
+			break;
 		case PGP_TAG_USER_ID:
 		case PGP_TAG_USER_ATTRIBUTE:
 			if (n == 1)
 				goto not_key_first;
+			unsigned_tag = packet.tag;
 			break;
 		default:
 			return buf_printf(problem,
@@ -129,7 +172,15 @@ static int keyfile_check_packets(struct keyfile_info *info,
 				  err.msg);
 	if (n == 0)
 		return buf_puts(problem, "holds no key");
+	if (unsigned_tag != 0)
+		goto unsigned_packet;
 	return 0;
+unsigned_packet:
+	return buf_puts(problem, unsigned_tag == PGP_TAG_PUBLIC_SUBKEY
+					 ? "holds a subkey without its binding "
+					   "signature"
+					 : "holds a user id without its "
+					   "self-signature");
 not_key_first:
 	return buf_puts(problem, "does not start with a public key packet");
 }

@@ -31,7 +31,10 @@ struct keyfile_info {
  * bytes; one armored public key block and nothing else; inside it exactly
  * one transferable public key (a v4 primary key, then only user ids, user
  * attributes, subkeys and signatures: no secret key, no second key, no
- * stray packets).  Fills info with the fingerprints of the primary key and
+ * stray packets), no packet twice and no key twice (a second copy of a
+ * revoked subkey without its revocation would be the one gpg uses), and a
+ * signature after every user id and subkey (whether it verifies is gpg's
+ * to say).  Fills info with the fingerprints of the primary key and
  * its subkeys, computed from the packets, so that a signature's issuer can
  * be matched to key files without running gpg.
  *
@@ -44,8 +47,8 @@ int keyfile_parse(struct keyfile_info *info, const char *data, size_t len,
 
 /*
  * SPEC 2: a key file changes only by adding packets.  *grows is true when
- * every packet of old (a multiset: a packet twice must stay twice) is in
- * new, its tag and body byte for byte (the header's format may differ); false when a packet was removed or either file is
+ * every packet of old is in new (keyfile_parse() rejects a file holding
+ * a packet twice), its tag and body byte for byte (the header's format may differ); false when a packet was removed or either file is
  * not one armored public key block.  Returns 0, or -1 when memory runs
  * out.
  */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../common/buf.h"
@@ -581,6 +582,16 @@ static void keyindex_drop_slots(const char *dir, const char *root,
 		char cur[GIT_OID_HEXSZ + 8], prev[GIT_OID_HEXSZ + 8];
 		char path[KEYINDEX_DIR_MAX + 512];
 		const char *slot = e->d_name + 5;
+		struct stat st;
+
+		/* what a hook stopped by its time limit left behind */
+		if (strncmp(e->d_name, "tmp-", 4) == 0) {
+			snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+			if (lstat(path, &st) == 0 &&
+			    time(NULL) - st.st_mtime > 3600)
+				gpghome_remove(path);
+			continue;
+		}
 
 		if (strncmp(e->d_name, "slot-", 5) != 0 ||
 		    (strcmp(slot, "flat") == 0
@@ -730,6 +741,10 @@ static void keyindex_search(const struct keyindex_shard *shard,
 
 		if (memcmp(rec, want, KEYINDEX_KEY) != 0)
 			break;
+		/* one file holding the key twice is still one file */
+		if (i > lo && memcmp(rec, rec - KEYINDEX_RECORD,
+				     KEYINDEX_RECORD) == 0)
+			continue;
 		if (*n < max) {
 			while (plen > 0 &&
 			       rec[KEYINDEX_KEY + 1 + plen - 1] == ' ')

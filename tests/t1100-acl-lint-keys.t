@@ -209,4 +209,48 @@ test_expect_success 'a real key with an encryption subkey: nothing to report' '
 	test_must_be_empty out
 '
 
+# drop_after <tag>: stdin, binary packets (gpg's old-format headers);
+# stdout, without the signatures that follow a packet of that tag
+drop_after () {
+	perl -e '
+		binmode STDIN; binmode STDOUT;
+		my $in = do { local $/; <STDIN> };
+		my ($pos, $prev, $out) = (0, 0, "");
+		while ($pos < length $in) {
+			my $start = $pos;
+			my $ctb = ord(substr($in, $pos++, 1));
+			my $tag = ($ctb >> 2) & 0xf;
+			my $n = (1, 2, 4)[$ctb & 3];
+			my $len = unpack(("C", "n", "N")[$ctb & 3],
+			    substr($in, $pos, $n));
+			$pos += $n + $len;
+			my $keep = !($tag == 2 && $prev == $ARGV[0]);
+			$out .= substr($in, $start, $pos - $start) if $keep;
+			$prev = $tag if $tag != 2;
+			$prev = -1 if $tag == 2 && $keep;
+		}
+		print $out;
+	' "$1"
+}
+
+test_expect_success 'a user id without its self-signature' '
+	ALICE=$(cat alice.id) &&
+	rm -rf keys/keys/* &&
+	gpg --export "$ALICE" | drop_after 13 >nouid.bin &&
+	armor "PGP PUBLIC KEY BLOCK" nouid.bin >keys/$(kp $ALICE) &&
+	lint_keys &&
+	echo "$(kp $ALICE): warning: key file holds a user id without its self-signature, so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'a packet twice' '
+	ALICE=$(cat alice.id) &&
+	gpg --export "$ALICE" >once.bin &&
+	cat once.bin once.bin >twice.bin &&
+	armor "PGP PUBLIC KEY BLOCK" twice.bin >keys/$(kp $ALICE) &&
+	lint_keys &&
+	echo "$(kp $ALICE): warning: key file holds the same packet twice (tag 6), so it identifies nobody" >expect &&
+	test_cmp expect out
+'
+
 test_done

@@ -346,6 +346,136 @@ test_expect_success '... its attack: Bob cannot refresh Henry'\''s file with his
 	ref_is server.git refs/apps/access-control $before
 '
 
+# --- a revoked signing subkey stays revoked (review F1) -----------------
+# gpg reads the first of two copies of one subkey: a "grown" file that
+# keeps every packet but puts an unrevoked copy of a revoked subkey first
+# would make the stolen subkey sign again.  A key file holds no packet
+# and no key twice.
+
+# dup_first_subkey: stdin, binary key packets; stdout, the same with a
+# copy of the first subkey and its binding signature put before it
+dup_first_subkey () {
+	perl -e '
+		binmode STDIN; binmode STDOUT;
+		my $in = do { local $/; <STDIN> };
+		my ($pos, @p) = (0);
+		while ($pos < length $in) {
+			my $start = $pos;
+			my $ctb = ord(substr($in, $pos++, 1));
+			my ($tag, $len);
+			if ($ctb & 0x40) {
+				$tag = $ctb & 0x3f;
+				my $o = ord(substr($in, $pos++, 1));
+				if ($o < 192) { $len = $o }
+				elsif ($o < 224) {
+					$len = (($o - 192) << 8) + 192 +
+					    ord(substr($in, $pos++, 1));
+				} else {
+					$len = unpack("N", substr($in, $pos, 4));
+					$pos += 4;
+				}
+			} else {
+				$tag = ($ctb >> 2) & 0xf;
+				my $n = (1, 2, 4)[$ctb & 3];
+				$len = unpack(("C", "n", "N")[$ctb & 3],
+				    substr($in, $pos, $n));
+				$pos += $n;
+			}
+			my $body = substr($in, $pos, $len);
+			$pos += $len;
+			push @p, [$tag, substr($in, $start, $pos - $start),
+			    $tag == 2 ? ord(substr($body, 1, 1)) : -1];
+		}
+		my ($si) = grep { $p[$_][0] == 14 } 0 .. $#p;
+		my ($bind) = grep { $_->[0] == 2 && $_->[2] == 0x18 } @p;
+		splice(@p, $si, 0, $p[$si], $bind);
+		print map { $_->[1] } @p;
+	'
+}
+
+kill_thief () {
+	GNUPGHOME="$SHARNESS_TRASH_DIRECTORY/thief" gpgconf --kill all 2>/dev/null
+	true
+}
+
+test_expect_success 'setup: Dave signs with a subkey, which is stolen, then revoked' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(cat OWNER.id) &&
+	gpg --batch --quiet --passphrase "" \
+		--quick-gen-key "Dave <dave@example.com>" ed25519 cert never \
+		2>/dev/null &&
+	DAVE=$(gpg --with-colons -k "=Dave <dave@example.com>" |
+		awk -F: "/^fpr:/ { print \$10; exit }") &&
+	gpg --batch --quiet --passphrase "" --quick-add-key $DAVE ed25519 \
+		sign never 2>/dev/null &&
+	SUB=$(gpg --with-colons -k $DAVE |
+		awk -F: "/^fpr:/ { n++; if (n == 2) print \$10 }") &&
+	echo $DAVE >DAVE.id && echo $SUB >SUB.id &&
+	gpg --armor --export $DAVE >dave.asc &&
+	register $DAVE dave.asc &&
+	gpg --batch --pinentry-mode loopback --passphrase "" \
+		--export-secret-subkeys "$SUB!" >thief-sec.bin &&
+	printf "key 1\nrevkey\ny\n0\n\ny\nsave\n" |
+		gpg --batch --command-fd 0 --pinentry-mode loopback \
+			--passphrase "" --edit-key $DAVE >/dev/null 2>&1 &&
+	gpg --export $DAVE | gpg --list-packets | grep "sigclass 0x28" &&
+	gpg --armor --export $DAVE >dave-revoked.asc &&
+	(
+		cd policy &&
+		fresh_acl &&
+		cp ../dave-revoked.asc $(keypath $DAVE) &&
+		git add keys &&
+		test_tick &&
+		git commit -q -m "Dave revokes his subkey" &&
+		push_ok "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	mkdir -m 700 thief &&
+	GNUPGHOME=$PWD/thief gpg --batch --quiet --import thief-sec.bin
+'
+
+test_expect_success 'the thief signing with the revoked subkey is refused' '
+	test_when_finished kill_thief &&
+	DAVE=$(cat DAVE.id) SUB=$(cat SUB.id) &&
+	(
+		cd client &&
+		GNUPGHOME=$PWD/../thief push_denied "$SUB!" origin \
+			HEAD:refs/heads/users/$DAVE/b
+	) &&
+	ref_is server.git refs/heads/users/$DAVE/b none
+'
+
+test_expect_success '... also with a grown file holding an unrevoked copy first' '
+	test_when_finished kill_thief &&
+	DAVE=$(cat DAVE.id) SUB=$(cat SUB.id) &&
+	before=$(git -C server.git rev-parse refs/apps/access-control) &&
+	git -C server.git show refs/apps/access-control:$(keypath $DAVE) |
+		gpg --dearmor >cur.bin &&
+	dup_first_subkey <cur.bin | armor_key >grown.asc &&
+	(
+		cd policy &&
+		fresh_acl &&
+		cp ../grown.asc $(keypath $DAVE) &&
+		git add keys &&
+		test_tick &&
+		git commit -q -m "refresh" &&
+		GNUPGHOME=$PWD/../thief push_denied "$SUB!" origin \
+			HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control $before
+'
+
+test_expect_success '... and the owner cannot publish such a file either' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(cat OWNER.id) DAVE=$(cat DAVE.id) &&
+	before=$(git -C server.git rev-parse refs/apps/access-control) &&
+	(
+		cd policy &&
+		push_denied "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	said "denied: $OWNER may not fast-forward apps/access-control (commit $(short policy HEAD)): $(keypath $DAVE) holds the same packet twice (tag 14)" &&
+	ref_is server.git refs/apps/access-control $before
+'
+
 # --- messages ------------------------------------------------------------
 
 test_expect_success 'an ssh-signed push is told to use gpg.format=openpgp' '
