@@ -352,19 +352,27 @@ static int keyindex_map(struct keyindex_shard *out, const char *root,
 struct keyindex_want {
 	char name[GIT_OID_HEXSZ + 8];
 	char slot[8];
-	const git_tree *tree;	/* keys/<aa>/, or keys/ for the flat files */
+	git_oid tree;		/* keys/<aa>/, or keys/ for the flat files */
 	const char *prefix;	/* "keys/AB/" or "keys/" */
 };
 
 /* The key files of want, with their blob ids, not parsed yet. */
-static int keyindex_list(struct keyindex_files *out,
+static int keyindex_list(struct keyindex_files *out, git_repository *repo,
 			 const struct keyindex_want *want, struct err *err)
 {
-	size_t i, n = git_tree_entrycount(want->tree);
 	bool flat = strcmp(want->slot, "flat") == 0;
+	git_tree *tree = NULL;
+	size_t i, n;
+	int error = -1;
 
+	/* read only now: a shard that exists costs no tree read (SPEC 2) */
+	if (git_tree_lookup(&tree, repo, &want->tree) < 0) {
+		keyindex_git_error(err, "cannot read keys/");
+		goto done;
+	}
+	n = git_tree_entrycount(tree);
 	for (i = 0; i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(want->tree, i);
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
 		char path[KEYPATH_SIZE + 8];
 		enum keypath_kind kind;
 		struct keyindex_file *kf;
@@ -379,12 +387,17 @@ static int keyindex_list(struct keyindex_files *out,
 		kind = keypath_parse(path, (size_t)len, NULL);
 		if (kind != (flat ? KEYPATH_FLAT : KEYPATH_FANOUT))
 			continue;
-		if ((kf = keyindex_files_add(out)) == NULL)
-			return err_set(err, "out of memory");
+		if ((kf = keyindex_files_add(out)) == NULL) {
+			err_set(err, "out of memory");
+			goto done;
+		}
 		memcpy(kf->path, path, (size_t)len + 1);
 		git_oid_cpy(&kf->blob, git_tree_entry_id(e));
 	}
-	return 0;
+	error = 0;
+done:
+	git_tree_free(tree);
+	return error;
 }
 
 /* The slot's current and previous shard names, "" when none. */
@@ -486,7 +499,7 @@ static int keyindex_build(git_repository *repo, const char *dir,
 		if (keyindex_load_files(&old, path) < 0)
 			keyindex_files_dispose(&old);	/* parse again */
 	}
-	if (keyindex_list(&now, want, err) < 0)
+	if (keyindex_list(&now, repo, want, err) < 0)
 		goto done;
 	if (old.n > 0 && (by_blob = malloc(old.n * sizeof(*by_blob))) == NULL)
 		goto oom;
@@ -640,7 +653,7 @@ int keyindex_open(struct keyindex **out, git_repository *repo,
 {
 	char root[KEYINDEX_DIR_MAX];
 	struct keyindex *index = NULL;
-	git_tree *keys = NULL, *sub = NULL;
+	git_tree *keys = NULL;
 	size_t i, n, budget = opts != NULL && opts->max_changes > 0
 				      ? opts->max_changes
 				      : SIZE_MAX;
@@ -677,21 +690,15 @@ int keyindex_open(struct keyindex **out, git_repository *repo,
 		    strlen(name) != 2 || !userid_is_valid_prefix(name, 2) ||
 		    index->n == 256)
 			continue;
-		if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
-			keyindex_git_error(err, "cannot read keys/");
-			goto done;
-		}
 		git_oid_tostr(want.name, sizeof(want.name),
 			      git_tree_entry_id(e));
 		snprintf(want.slot, sizeof(want.slot), "%s", name);
 		snprintf(prefix, sizeof(prefix), "keys/%s/", name);
-		want.tree = sub;
+		git_oid_cpy(&want.tree, git_tree_entry_id(e));
 		want.prefix = prefix;
 		if (keyindex_add_shard(index, repo, dir, root, &want, &budget,
 				       &built, err) < 0)
 			goto done;
-		git_tree_free(sub);
-		sub = NULL;
 	}
 	/* the older flat layout: one shard, made again as keys/ changes */
 	if (flat) {
@@ -701,7 +708,7 @@ int keyindex_open(struct keyindex **out, git_repository *repo,
 		git_oid_tostr(hex, sizeof(hex), keys_tree);
 		snprintf(want.name, sizeof(want.name), "flat-%s", hex);
 		snprintf(want.slot, sizeof(want.slot), "flat");
-		want.tree = keys;
+		git_oid_cpy(&want.tree, keys_tree);
 		want.prefix = "keys/";
 		if (keyindex_add_shard(index, repo, dir, root, &want, &budget,
 				       &built, err) < 0)
@@ -713,7 +720,6 @@ int keyindex_open(struct keyindex **out, git_repository *repo,
 	index = NULL;
 	error = 0;
 done:
-	git_tree_free(sub);
 	git_tree_free(keys);
 	keyindex_free(index);
 	return error;
