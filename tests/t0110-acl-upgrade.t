@@ -164,4 +164,54 @@ test_expect_success 'upgrade refuses a non-bare repository and one without a pol
 	grep "^usage: git acl upgrade" out
 '
 
+# The whole way, with the real hook and real signed pushes: an old server
+# refuses everything until upgraded; then the owner pushes the upgraded
+# policy, a user registers in the fan-out layout and the owner pushes code.
+test_expect_success 'an old server, upgraded and its policy pushed, takes pushes again' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(cat owner.id) &&
+	USER=$(make_key "User <user@example.com>") &&
+	old_server live.git "$OWNER" &&
+	git init -q code &&
+	(
+		cd code &&
+		git remote add origin ../live.git &&
+		echo hello >README &&
+		git add README &&
+		test_tick &&
+		git commit -q -m first &&
+		# git signs for no server without a nonce seed: if-asked
+		test_must_fail git -c user.signingkey="$OWNER" push \
+			--signed=if-asked origin HEAD:refs/heads/main \
+			>../push.out 2>../push.err
+	) &&
+	grep "receive.certNonceSeed is not set in the repository" push.err &&
+	git acl upgrade live.git >out &&
+	git clone -q --bare live.git owner.git &&
+	(
+		cd owner.git &&
+		git fetch -q origin $UP &&
+		git acl lint FETCH_HEAD &&
+		push_as "$OWNER" origin FETCH_HEAD:refs/apps/access-control \
+			>../push.out 2>../push.err
+	) &&
+	test "$(git -C live.git rev-parse refs/apps/access-control)" = \
+		"$(git -C live.git rev-parse $UP)" &&
+	(
+		cd code &&
+		push_as "$OWNER" origin HEAD:refs/heads/main >../push.out 2>../push.err
+	) &&
+	git clone -q --no-checkout live.git user &&
+	(
+		cd user &&
+		git fetch -q origin +refs/apps/access-control:refs/apps/access-control &&
+		git config user.name User && git config user.email u@example.com &&
+		git acl keys add "$USER" &&
+		push_as "$USER" origin refs/apps/access-control \
+			>../push.out 2>../push.err
+	) &&
+	git -C live.git cat-file -e \
+		refs/apps/access-control:$(fanout $USER)
+'
+
 test_done
