@@ -128,6 +128,7 @@ static int keys_commit(git_repository *repo, const char *id,
 	 */
 	if (found.fanout) {
 		git_blob *old = NULL;
+		bool same = false;
 		int rc;
 
 		if (git_blob_lookup(&old, repo, &found.fanout_blob) < 0) {
@@ -137,6 +138,11 @@ static int keys_commit(git_repository *repo, const char *id,
 		rc = keyfile_grow(&grown, git_blob_rawcontent(old),
 				  (size_t)git_blob_rawsize(old), key->ptr,
 				  key->len);
+		/* nothing new: keep the file as it is, byte for byte */
+		if (rc > 0 && keyfile_grows(&same, grown.ptr, grown.len,
+					    git_blob_rawcontent(old),
+					    (size_t)git_blob_rawsize(old)) < 0)
+			rc = -1;
 		git_blob_free(old);
 		if (rc < 0) {
 			cli_fatal("out of memory");
@@ -146,6 +152,11 @@ static int keys_commit(git_repository *repo, const char *id,
 			cli_fatal("%s holds another key, or one that does not "
 				  "parse: only its own key may grow it",
 				  path);
+			goto done;
+		}
+		if (same) {
+			printf("%s is already in " POLICY_REF "\n", path);
+			status = 0;
 			goto done;
 		}
 		key = &grown;

@@ -423,6 +423,7 @@ int identify_pusher(char user_out[USERID_LEN + 1],
 	int error = -1;
 
 	user_out[0] = '\0';
+	keylookup_cache_begin();
 	if (in->policy != NULL) {
 		if (identify_tree_of(&tree, in->repo, in->policy, err) < 0 ||
 		    identify_by_path(&current, in, tree, err) < 0 ||
@@ -494,6 +495,7 @@ unknown:
 done:
 	if (error < 0)
 		user_out[0] = '\0';
+	keylookup_cache_end();
 	identify_candidates_dispose(&current);
 	identify_candidates_dispose(&indexed);
 	identify_candidates_dispose(&pushed);

@@ -224,6 +224,7 @@ int keychange_check(struct keychange_problems *out, git_repository *repo,
 	git_odb *odb = NULL;
 	int rc, error = -1;
 
+	keylookup_cache_begin();
 	if ((!git_oid_is_zero(old_commit) &&
 	     keychange_tree(&kc.old_tree, repo, old_commit, err) < 0) ||
 	    keychange_tree(&kc.new_tree, repo, new_commit, err) < 0)
@@ -241,6 +242,7 @@ int keychange_check(struct keychange_problems *out, git_repository *repo,
 		goto done;
 	error = 0;
 done:
+	keylookup_cache_end();
 	treediff_free(td);
 	git_odb_free(odb);
 	git_tree_free(kc.new_tree);

@@ -1,6 +1,7 @@
 /* keylookup: a user's key file and ban on a policy tree, found by path */
 #include "keylookup.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "keyfile.h"
@@ -13,17 +14,124 @@ static int keylookup_git_error(struct err *err, const char *what)
 		       e && e->message ? e->message : "unknown error");
 }
 
+/*
+ * Subtrees read while a caller holds the cache (keylookup_cache_begin()):
+ * keys/ and keys/<aa>/ are read by path again and again while a push is
+ * identified and its key files checked, and libgit2 caches no tree over
+ * 4 KiB (keys/<aa>/ at 100,000 users is 18 KiB), nor any once the judge
+ * turned its tree cache off.  Single-threaded by design: the hook
+ * identifies and judges key files in its main thread.
+ */
+#define KEYLOOKUP_CACHE 8
+static struct {
+	unsigned depth;
+	git_oid ids[KEYLOOKUP_CACHE];
+	git_tree *trees[KEYLOOKUP_CACHE];
+	unsigned next;
+} keylookup_cache;
+
+void keylookup_cache_begin(void)
+{
+	keylookup_cache.depth++;
+}
+
+void keylookup_cache_end(void)
+{
+	size_t i;
+
+	if (keylookup_cache.depth == 0 || --keylookup_cache.depth > 0)
+		return;
+	for (i = 0; i < KEYLOOKUP_CACHE; i++) {
+		git_tree_free(keylookup_cache.trees[i]);
+		keylookup_cache.trees[i] = NULL;
+	}
+	keylookup_cache.next = 0;
+}
+
+/* The subtree id, owned by the cache when one is held, else by *owned. */
+static int keylookup_subtree(const git_tree **out, git_tree **owned,
+			     const git_tree *parent, const git_oid *id)
+{
+	size_t i;
+	git_tree *tree;
+
+	*owned = NULL;
+	if (keylookup_cache.depth > 0)
+		for (i = 0; i < KEYLOOKUP_CACHE; i++)
+			if (keylookup_cache.trees[i] != NULL &&
+			    git_oid_equal(&keylookup_cache.ids[i], id)) {
+				*out = keylookup_cache.trees[i];
+				return 0;
+			}
+	if (git_tree_lookup(&tree, git_tree_owner(parent), id) < 0)
+		return -1;
+	*out = tree;
+	if (keylookup_cache.depth == 0) {
+		*owned = tree;
+		return 0;
+	}
+	i = keylookup_cache.next++ % KEYLOOKUP_CACHE;
+	git_tree_free(keylookup_cache.trees[i]);
+	keylookup_cache.trees[i] = tree;
+	git_oid_cpy(&keylookup_cache.ids[i], id);
+	return 0;
+}
+
+/*
+ * The entry at path ("keys/AB/<ID>.asc", "banned/<ID>": directories then
+ * a name), copied to *out.  1: found; 0: nothing there; -1: error.
+ */
+static int keylookup_entry(git_tree_entry **out, const git_tree *root,
+			   const char *path, struct err *err)
+{
+	const git_tree *tree = root;
+	git_tree *owned = NULL;
+	const char *p = path;
+	int rc = 0;
+
+	*out = NULL;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		char name[KEYPATH_SIZE];
+		const git_tree_entry *e;
+		const git_tree *next;
+		git_tree *next_owned;
+
+		snprintf(name, sizeof(name), "%.*s",
+			 (int)(slash ? (size_t)(slash - p) : strlen(p)), p);
+		if ((e = git_tree_entry_byname(tree, name)) == NULL)
+			break;	/* rc 0: not found */
+		if (slash == NULL) {
+			rc = git_tree_entry_dup(out, e) < 0
+				     ? keylookup_git_error(err, "out of memory")
+				     : 1;
+			break;
+		}
+		if (git_tree_entry_filemode(e) != GIT_FILEMODE_TREE)
+			break;	/* a file where a directory belongs */
+		if (keylookup_subtree(&next, &next_owned, tree,
+				      git_tree_entry_id(e)) < 0) {
+			rc = keylookup_git_error(err, "cannot read the policy");
+			break;
+		}
+		git_tree_free(owned);
+		owned = next_owned;
+		tree = next;
+		p = slash + 1;
+	}
+	git_tree_free(owned);
+	return rc;
+}
+
 /* 1: a regular file at path, *blob set; 0: nothing there; -1: error. */
 static int keylookup_blob_at(git_oid *blob, const git_tree *tree,
 			     const char *path, struct err *err)
 {
 	git_tree_entry *entry = NULL;
-	int rc = git_tree_entry_bypath(&entry, tree, path);
+	int rc = keylookup_entry(&entry, tree, path, err);
 
-	if (rc == GIT_ENOTFOUND)
-		return 0;
-	if (rc < 0)
-		return keylookup_git_error(err, "cannot read the policy");
+	if (rc <= 0)
+		return rc;
 	rc = git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB ? 1 : -1;
 	if (rc == 1)
 		git_oid_cpy(blob, git_tree_entry_id(entry));
@@ -71,14 +179,10 @@ int keylookup_is_banned(const git_tree *tree, const char *id,
 	int rc;
 
 	keypath_banned(path, id);
-	rc = git_tree_entry_bypath(&entry, tree, path);
+	rc = keylookup_entry(&entry, tree, path, err);
 	git_tree_entry_free(entry);
-	if (rc == GIT_ENOTFOUND)
-		return 0;
-	if (rc < 0)
-		return keylookup_git_error(err, "cannot read the policy");
 	/* any entry there bans: its shape is checked when it is pushed */
-	return 1;
+	return rc;
 }
 
 int keylookup_read(struct buf *out, git_repository *repo, const git_oid *blob,

@@ -28,6 +28,15 @@ struct keylookup_file {
 int keylookup_key_file(struct keylookup_file *out, const git_tree *tree,
 		       const char *id, struct err *err);
 
+/*
+ * While held (calls nest), the subtrees read by path (keys/, keys/<aa>/,
+ * banned/) are kept parsed, so that the many lookups of one push read
+ * each once; the last end frees them.  Hold it only in one thread, and
+ * only around work on one repository.
+ */
+void keylookup_cache_begin(void);
+void keylookup_cache_end(void);
+
 /* Whether tree holds banned/<id>.  Returns 1, 0, or -1 with err set. */
 int keylookup_is_banned(const git_tree *tree, const char *id,
 			struct err *err);
