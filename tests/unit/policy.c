@@ -16,6 +16,9 @@
 #define OWNER "0123456789ABCDEF0123456789ABCDEF01234567"
 #define ALICE "89ABCDEF0123456789ABCDEF0123456789ABCDEF"
 #define BOB "FEDCBA9876543210FEDCBA9876543210FEDCBA98"
+/* their key files in the fan-out layout (SPEC 2) */
+#define KEY_ALICE "keys/89/" ALICE ".asc"
+#define KEY_BOB "keys/FE/" BOB ".asc"
 #define MAINT "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 #define CIBOT "C1C1C1C1C1C1C1C1C1C1C1C1C1C1C1C1C1C1C1C1"
 #define NOKEY "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD"
@@ -125,7 +128,7 @@ static void add_key(struct fx *fx, const char *id)
 {
 	char path[64];
 
-	snprintf(path, sizeof(path), "keys/%s.asc", id);
+	snprintf(path, sizeof(path), "keys/%.2s/%s.asc", id, id);
 	/* only the name counts here; the hook checks the contents */
 	add_file(fx, path, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n");
 }
@@ -349,26 +352,29 @@ static void policy__anyone_may_register_their_own_key(void **state)
 	assert_true(v.allowed);
 	assert_string_equal(v.file, "refs/keys.conf");
 	assert_int_equal(v.line, 1);
-	v = verdict(fx, ALICE, ref, OP_CREATE_FILE, "keys/" ALICE ".asc");
+	v = verdict(fx, ALICE, ref, OP_CREATE_FILE, KEY_ALICE);
 	assert_true(v.allowed);
 	assert_string_equal(v.file, "branches/keys.conf");
-	assert_int_equal(v.line, 3);
-	assert_string_equal(v.pattern, "keys/${user_id}\\.asc");
+	assert_int_equal(v.line, 4);
+	assert_string_equal(v.pattern, "keys/[0-9A-F]{2}/${user_id}\\.asc");
 	v = verdict(fx, ALICE, ref, OP_CREATE_DIRECTORY, "keys");
 	assert_true(v.allowed);
 	assert_int_equal(v.line, 2);
-	/* but not someone else's key, and not by modifying */
+	v = verdict(fx, ALICE, ref, OP_CREATE_DIRECTORY, "keys/AB");
+	assert_true(v.allowed);
+	assert_int_equal(v.line, 3);
+	/* a refresh: the file only grows, which the hook checks */
+	assert_true(allowed(fx, ALICE, ref, OP_MODIFY, KEY_ALICE));
+	/* but not someone else's key, not the flat layout, not a delete */
+	assert_false(allowed(fx, ALICE, ref, OP_CREATE_FILE, KEY_BOB));
+	assert_false(allowed(fx, ALICE, ref, OP_MODIFY, KEY_BOB));
 	assert_false(allowed(fx, ALICE, ref, OP_CREATE_FILE,
-			     "keys/" BOB ".asc"));
-	assert_false(allowed(fx, ALICE, ref, OP_CREATE_FILE,
-			     "keys/" OWNER ".asc"));
-	assert_false(allowed(fx, ALICE, ref, OP_MODIFY, "keys/" ALICE ".asc"));
-	assert_false(allowed(fx, ALICE, ref, OP_DELETE_FILE,
 			     "keys/" ALICE ".asc"));
-	assert_false(allowed(fx, ALICE, ref, OP_CREATE_SYMLINK,
-			     "keys/" ALICE ".asc"));
+	assert_false(allowed(fx, ALICE, ref, OP_DELETE_FILE, KEY_ALICE));
+	assert_false(allowed(fx, ALICE, ref, OP_CREATE_SYMLINK, KEY_ALICE));
 	assert_false(allowed(fx, ALICE, ref, OP_CREATE_FILE,
-			     "keys/" ALICE ".asc\n"));
+			     KEY_ALICE "\n"));
+	assert_false(allowed(fx, ALICE, ref, OP_CREATE_DIRECTORY, "keys/ab"));
 	assert_false(allowed(fx, ALICE, ref, OP_CREATE_FILE,
 			     "refs/owner.conf"));
 	assert_false(allowed(fx, ALICE, ref, OP_CREATE_DIRECTORY, "refs"));
@@ -376,7 +382,7 @@ static void policy__anyone_may_register_their_own_key(void **state)
 	assert_false(allowed(fx, ALICE, ref, OP_CREATE_BRANCH, NULL));
 	/* the same path elsewhere is not the policy's */
 	assert_false(allowed(fx, ALICE, "refs/heads/main", OP_CREATE_FILE,
-			     "keys/" ALICE ".asc"));
+			     KEY_ALICE));
 	assert_false(allowed(fx, ALICE, "refs/heads/main", OP_FAST_FORWARD,
 			     NULL));
 }
@@ -832,10 +838,12 @@ static void policy__unexpected_files_are_errors(void **state)
 		   "groups/team.ini: unexpected file (rule files are "
 		   "refs/*.conf, branches/*.conf and groups/*.conf)\n"
 		   "keys/0123456789abcdef0123456789abcdef01234567.asc: key "
-		   "files are named keys/<ID>.asc, <ID> the key's 40 "
-		   "upper-case hex fingerprint\n"
-		   "keys/foo.asc: key files are named keys/<ID>.asc, <ID> the "
-		   "key's 40 upper-case hex fingerprint\n"
+		   "files are named keys/<aa>/<ID>.asc, <ID> the key's 40 "
+		   "upper-case hex fingerprint and <aa> its first two "
+		   "digits\n"
+		   "keys/foo.asc: key files are named keys/<aa>/<ID>.asc, <ID> "
+		   "the key's 40 upper-case hex fingerprint and <aa> its "
+		   "first two digits\n"
 		   "refs/sub/a.conf: unexpected file (rule files are "
 		   "refs/*.conf, branches/*.conf and groups/*.conf)\n"
 		   "refs/x.txt: unexpected file (rule files are "
@@ -1244,11 +1252,11 @@ static void policy__caches_follow_pusher_and_ref(void **state)
 	load_ok(fx, "");
 	for (round = 0; round < 2; round++) {
 		assert_true(allowed(fx, ALICE, POLICY_REF, OP_CREATE_FILE,
-				    "keys/" ALICE ".asc"));
+				    KEY_ALICE));
 		assert_false(allowed(fx, BOB, POLICY_REF, OP_CREATE_FILE,
-				     "keys/" ALICE ".asc"));
+				     KEY_ALICE));
 		assert_true(allowed(fx, BOB, POLICY_REF, OP_CREATE_FILE,
-				    "keys/" BOB ".asc"));
+				    KEY_BOB));
 		assert_true(allowed(fx, ALICE, "refs/heads/" ALICE "/x",
 				    OP_CREATE_FILE, "a"));
 		assert_false(allowed(fx, ALICE, "refs/heads/" BOB "/x",
@@ -1333,6 +1341,32 @@ static void policy__ref_rules_reach_app_refs_only_through_apps(void **state)
 	assert_true(allowed(fx, ALICE, "refs/replace/y", OP_CREATE_BRANCH,
 			    NULL));
 	assert_false(allowed(fx, ALICE, "refs/replace/z", OP_DELETE, NULL));
+}
+
+/* SPEC 2: a banned id is a member of no group, an owner is never banned */
+static void policy__banned_ids_are_in_no_group(void **state)
+{
+	struct fx *fx = *state;
+
+	add_default(fx);
+	add_file(fx, "groups/team.conf",
+		 "[team]\nmember = " ALICE "\nmember = " BOB
+		 "\nmember = @owner\n");
+	add_file(fx, "branches/team.conf", "team create-file .*\n");
+	add_file(fx, "banned/" ALICE, "spam\n");
+	add_file(fx, "banned/" OWNER, "ignored\n");
+	add_key(fx, ALICE);
+	add_key(fx, BOB);
+	load_ok(fx, "");
+	assert_true(policy_is_banned(fx->policy, ALICE));
+	assert_false(policy_is_banned(fx->policy, BOB));
+	assert_false(policy_in_group(fx->policy, ALICE, false, "team"));
+	assert_true(policy_in_group(fx->policy, BOB, false, "team"));
+	/* an owner is in every group @owner is in, banned or not */
+	assert_true(policy_in_group(fx->policy, OWNER, true, "team"));
+	assert_false(allowed(fx, ALICE, "refs/heads/main", OP_CREATE_FILE,
+			     "a"));
+	assert_true(allowed(fx, BOB, "refs/heads/main", OP_CREATE_FILE, "a"));
 }
 
 static void policy__reserved_refs(void **state)
@@ -1466,6 +1500,7 @@ int main(void)
 		T(policy__no_base_line),
 		T(policy__ref_rules_reach_app_refs_only_through_apps),
 		T(policy__reserved_refs),
+		T(policy__banned_ids_are_in_no_group),
 		T(policy__lint_bases_and_app_reach),
 		T(policy__lint_unsectioned_allow_all_reaches_every_base),
 	};
