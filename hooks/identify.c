@@ -54,19 +54,6 @@ static bool identify_is_owner(const struct identify_input *in, const char *id)
 	return false;
 }
 
-static int identify_tree_of(git_tree **out, git_repository *repo,
-			    const git_oid *commit_id, struct err *err)
-{
-	git_commit *commit = NULL;
-	int error = 0;
-
-	if (git_commit_lookup(&commit, repo, commit_id) < 0 ||
-	    git_commit_tree(out, commit) < 0)
-		error = identify_git_error(err, "cannot read the policy");
-	git_commit_free(commit);
-	return error;
-}
-
 /*
  * Add file as a candidate unless it is one already; an id banned in
  * ban_tree (the current policy's, when there is one), never an owner, is
@@ -425,7 +412,7 @@ int identify_pusher(char user_out[USERID_LEN + 1],
 	user_out[0] = '\0';
 	keylookup_cache_begin();
 	if (in->policy != NULL) {
-		if (identify_tree_of(&tree, in->repo, in->policy, err) < 0 ||
+		if (keylookup_policy_tree(&tree, in->repo, in->policy, err) < 0 ||
 		    identify_by_path(&current, in, tree, err) < 0 ||
 		    identify_verify(&result, user_out, in, &current, true,
 				    err) < 0)
@@ -454,7 +441,7 @@ int identify_pusher(char user_out[USERID_LEN + 1],
 	}
 	/* the key may come with the push itself */
 	if (in->policy_new == NULL || git_oid_is_zero(in->policy_new) ||
-	    identify_tree_of(&new_tree, in->repo, in->policy_new, err) < 0) {
+	    keylookup_policy_tree(&new_tree, in->repo, in->policy_new, err) < 0) {
 		if (new_tree == NULL && in->policy_new != NULL &&
 		    !git_oid_is_zero(in->policy_new))
 			goto done;

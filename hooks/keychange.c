@@ -201,19 +201,6 @@ static int keychange_path(unsigned ops, const char *path, size_t len,
 	return 0;
 }
 
-static int keychange_tree(git_tree **out, git_repository *repo,
-			  const git_oid *commit_id, struct err *err)
-{
-	git_commit *commit = NULL;
-	int error = 0;
-
-	if (git_commit_lookup(&commit, repo, commit_id) < 0 ||
-	    git_commit_tree(out, commit) < 0)
-		error = keychange_git_error(err, "cannot read the policy");
-	git_commit_free(commit);
-	return error;
-}
-
 int keychange_check(struct keychange_problems *out, git_repository *repo,
 		    const git_oid *old_commit, const git_oid *new_commit,
 		    const struct keychange_options *opts, struct err *err)
@@ -226,8 +213,8 @@ int keychange_check(struct keychange_problems *out, git_repository *repo,
 
 	keylookup_cache_begin();
 	if ((!git_oid_is_zero(old_commit) &&
-	     keychange_tree(&kc.old_tree, repo, old_commit, err) < 0) ||
-	    keychange_tree(&kc.new_tree, repo, new_commit, err) < 0)
+	     keylookup_policy_tree(&kc.old_tree, repo, old_commit, err) < 0) ||
+	    keylookup_policy_tree(&kc.new_tree, repo, new_commit, err) < 0)
 		goto done;
 	if (git_repository_odb(&odb, repo) < 0) {
 		keychange_git_error(err, "cannot open the object database");

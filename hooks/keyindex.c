@@ -526,8 +526,10 @@ static int keyindex_build(git_repository *repo, const char *dir,
 			kf->nfprs = (*hit)->nfprs;
 			continue;
 		}
-		if (hit != NULL && (*hit)->nfprs == 0)
-			continue;	/* known to identify nobody */
+		/* known to identify nobody, at this very path */
+		if (hit != NULL && (*hit)->nfprs == 0 &&
+		    strcmp((*hit)->path, kf->path) == 0)
+			continue;
 		if (*budget == 0) {
 			err_set(err, "more key files to index than the hook "
 				     "does on its own: run 'git acl upgrade' on "

@@ -142,6 +142,19 @@ static int keylookup_blob_at(git_oid *blob, const git_tree *tree,
 	return rc;
 }
 
+int keylookup_policy_tree(git_tree **out, git_repository *repo,
+			  const git_oid *commit_id, struct err *err)
+{
+	git_commit *commit = NULL;
+	int error = 0;
+
+	if (git_commit_lookup(&commit, repo, commit_id) < 0 ||
+	    git_commit_tree(out, commit) < 0)
+		error = keylookup_git_error(err, "cannot read the policy");
+	git_commit_free(commit);
+	return error;
+}
+
 int keylookup_key_file(struct keylookup_file *out, const git_tree *tree,
 		       const char *id, struct err *err)
 {

@@ -17,6 +17,13 @@ struct keylookup_file {
 };
 
 /*
+ * The root tree of a policy commit, where the lookups below start.
+ * Returns 0, or -1 with err set.
+ */
+int keylookup_policy_tree(git_tree **out, git_repository *repo,
+			  const git_oid *commit_id, struct err *err);
+
+/*
  * Find id's key file in tree (a policy commit's root tree) by path, in
  * the fan-out layout first, then the flat one (SPEC 2): nothing is
  * listed, so the cost does not grow with the number of key files.
