@@ -148,7 +148,13 @@ push_ok () {
 push_denied () {
 	test_must_fail push_as "$@" >"$SHARNESS_TRASH_DIRECTORY/push.out" \
 		2>"$SHARNESS_TRASH_DIRECTORY/push.err" &&
-	grep "pre-receive hook declined" "$SHARNESS_TRASH_DIRECTORY/push.out"
+	grep "pre-receive hook declined" "$SHARNESS_TRASH_DIRECTORY/push.out" || {
+		# a push that failed before the hook, or passed it: say how
+		echo "push_denied: the hook did not decline this push" >&2
+		cat "$SHARNESS_TRASH_DIRECTORY/push.out" \
+			"$SHARNESS_TRASH_DIRECTORY/push.err" >&2
+		return 1
+	}
 }
 
 # ref_is <repo> <ref> <expected id, or "none">
