@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../apps/attestations/attest.h"
 #include "../apps/merge-reqs/names.h"
 #include "../apps/merge-reqs/store.h"
 #include "../common/buf.h"
@@ -23,6 +24,8 @@ struct mr_ctx {
 	char remote_buf[256];
 	bool has_policy, has_data;
 	git_oid policy, data;	/* local refs/apps/... as last fetched */
+	bool has_attest;
+	git_oid attest;		/* local refs/apps/attestations */
 	struct names names;
 	struct buf warnings;	/* printed by mr_warnings_flush() */
 	char me[USERID_LEN + 1];	/* "" until mr_whoami() */
@@ -148,5 +151,7 @@ int cmd_mr_checkout(int argc, char **argv);
 int cmd_mr_search(int argc, char **argv);
 int cmd_mr_fetch(int argc, char **argv);
 int cmd_mr_ci(int argc, char **argv);
+int cmd_mr_approve(int argc, char **argv);
+int cmd_mr_unapprove(int argc, char **argv);
 
 #endif

@@ -15,6 +15,25 @@ void revs_ref_name(char *out, size_t size, const struct store_id *id,
 		 id->n, k);
 }
 
+bool revs_parse_ref(const char *name, struct store_id *id, unsigned long *k)
+{
+	const char *slash = strchr(name, '/'), *dash;
+
+	if (slash == NULL || slash - name != USERID_LEN ||
+	    !userid_is_valid(name, USERID_LEN))
+		return false;
+	dash = strstr(slash + 1, "-v");
+	if (dash == NULL || !comment_number_valid(slash + 1,
+						  (size_t)(dash - slash - 1)) ||
+	    !comment_number_valid(dash + 2, strlen(dash + 2)))
+		return false;
+	memcpy(id->user, name, USERID_LEN);
+	id->user[USERID_LEN] = '\0';
+	id->n = strtoul(slash + 1, NULL, 10);
+	*k = strtoul(dash + 2, NULL, 10);
+	return true;
+}
+
 static int revs_cmp(const void *a, const void *b)
 {
 	const struct revision *x = a, *y = b;
