@@ -105,8 +105,12 @@ test_expect_success 'show and list name the approver by name and fingerprint' '
 		git mr show Alice/1 >../show.out &&
 		git mr list >../list.out
 	) &&
-	grep "^revision 1 .*approved by Maint <maint@example.com> \[$(short $MAINT)\]\$" show.out &&
-	grep "approved: 1 (rev 1)" list.out
+	echo "  v1  approved by Maint <maint@example.com> [$(short $MAINT)]" >expect &&
+	sed -n "/^attestations:/,/^ci:/p" show.out | sed -n 2p >actual &&
+	test_cmp expect actual &&
+	printf "\tapproved by Maint <maint@example.com> [%s] (v1)\n" $(short $MAINT) >expect &&
+	sed -n 2p list.out >actual &&
+	test_cmp expect actual
 '
 
 test_expect_success 'revision 2: the approval of revision 1 shows as stale' '
@@ -121,9 +125,20 @@ test_expect_success 'revision 2: the approval of revision 1 shows as stale' '
 		git mr show Alice/1 >../show2.out &&
 		git mr list >../list2.out
 	) &&
-	grep "^revision 1 .*approved by Maint <maint@example.com> \[$(short $MAINT)\] (stale: not the latest revision)\$" show2.out &&
-	grep "^revision 2 .*not approved\$" show2.out &&
-	grep "approved: 0 (1 stale)" list2.out
+	cat >expect <<-EOF &&
+	attestations:
+	  v1  approved by Maint <maint@example.com> [$(short $MAINT)]  (stale: not the latest revision)
+	  v2  (none)
+	ci:
+	EOF
+	sed -n "/^attestations:/,/^ci:/p" show2.out >actual &&
+	test_cmp expect actual &&
+	printf "\tapproved by Maint <maint@example.com> [%s] (v1, stale)\n" $(short $MAINT) >expect &&
+	sed -n 2p list2.out >actual &&
+	test_cmp expect actual &&
+	# scripts get one line a request, as before
+	(cd bob && git mr list --porcelain) >porcelain &&
+	test $(wc -l <porcelain) = 1
 '
 
 test_expect_success 'approve from a checkout of the revision, --rev for an older one' '

@@ -129,3 +129,64 @@ int revs_list(git_repository *repo, const struct store_id *id,
 		qsort(*out, *count, sizeof(**out), revs_cmp);
 	return 0;
 }
+
+static int revs_of_cmp(const void *a, const void *b)
+{
+	const struct revision_of *x = a, *y = b;
+	int c = strcmp(x->id.user, y->id.user);
+
+	if (c)
+		return c;
+	if (x->id.n != y->id.n)
+		return x->id.n < y->id.n ? -1 : 1;
+	return revs_cmp(&x->rev, &y->rev);
+}
+
+int revs_list_all(git_repository *repo, struct revision_of **out,
+		  size_t *count, struct err *err)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (git_reference_iterator_glob_new(&it, repo,
+					    "refs/apps/merge-reqs/*") < 0)
+		return err_set(err, "cannot list the revision tags");
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		struct revision_of r;
+		const char *name = git_reference_name(ref) +
+				   strlen("refs/apps/merge-reqs/");
+
+		if (revs_parse_ref(name, &r.id, &r.rev.k) &&
+		    revs_read(repo, ref, &r.rev, NULL) == 0) {
+			if (*count == alloc) {
+				size_t grow = alloc ? alloc * 2 : 64;
+				struct revision_of *more =
+					realloc(*out, grow * sizeof(*more));
+
+				if (more == NULL) {
+					git_reference_free(ref);
+					rc = -1;
+					break;
+				}
+				*out = more;
+				alloc = grow;
+			}
+			(*out)[(*count)++] = r;
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	if (rc != GIT_ITEROVER) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+		return err_set(err, "cannot list the revision tags");
+	}
+	if (*count > 1)
+		qsort(*out, *count, sizeof(**out), revs_of_cmp);
+	return 0;
+}
