@@ -191,19 +191,23 @@ static int require_counts(struct policy *policy,
 			  size_t nexcluded, policy_banned_fn banned,
 			  void *payload, struct err *err)
 {
-	int is_banned;
+	bool is_owner = require_id_in(id, owners, nowners);
+	int is_banned = 0;
 
 	/* !self: the pusher and the authors attest nothing of their own */
 	if (req->not_self && ((pusher != NULL && strcmp(id, pusher) == 0) ||
 			      require_id_in(id, excluded, nexcluded)))
 		return 0;
-	/* SPEC 2, 11: banned ids are members of nothing, owners included */
-	is_banned = banned != NULL ? banned(id, payload, err)
-				   : policy_is_banned(policy, id);
+	/*
+	 * SPEC 2, 11: banned ids are members of nothing; a ban never
+	 * applies to an owner (as policy_in_group() has it).
+	 */
+	if (!is_owner)
+		is_banned = banned != NULL ? banned(id, payload, err)
+					   : policy_is_banned(policy, id);
 	if (is_banned != 0)
 		return is_banned < 0 ? -1 : 0;
-	return policy_in_group(policy, id, require_id_in(id, owners, nowners),
-			       req->group);
+	return policy_in_group(policy, id, is_owner, req->group);
 }
 
 int policy_require_count(struct policy *policy,
