@@ -547,6 +547,7 @@ int policy_load(struct policy **out, const struct policy_file *files,
 	struct buf msg = BUF_INIT;
 	size_t i;
 	int pass;
+	bool lint;
 	int error = -1;
 
 	*out = NULL;
@@ -567,9 +568,10 @@ int policy_load(struct policy **out, const struct policy_file *files,
 		if (pass == 0 && group_resolve(&policy->groups, diags) < 0)
 			goto oom;
 	}
+	lint = opts == NULL || !opts->no_lint;
 	if (policy_link(policy, diags) < 0 ||
 	    policy__link_requires(policy, diags) < 0 ||
-	    policy_lint(policy, diags) < 0)
+	    (lint && policy_lint(policy, diags) < 0))
 		goto oom;
 	if (policy->groups.count > 0 &&
 	    (policy->in_group = calloc(policy->groups.count, 1)) == NULL)
@@ -580,7 +582,8 @@ int policy_load(struct policy **out, const struct policy_file *files,
 					  sizeof(size_t))) == NULL))
 		goto oom;
 	/* it asks policy_check(), which needs the caches and a sound policy */
-	if (diags->errors == 0 && policy__lint_requires(policy, diags) < 0)
+	if (lint && diags->errors == 0 &&
+	    policy__lint_requires(policy, diags) < 0)
 		goto oom;
 	policy_sort_diags(diags, 0);
 	if ((first = diag_first_error(diags)) != NULL) {
