@@ -229,6 +229,19 @@ static int merge_build(struct mr_ctx *ctx, struct store *store,
 		request_dispose(&req);
 		return status;
 	}
+	if (!a->already) {
+		/* refuse here, before anything is pushed (SPEC 11) */
+		char ref[300], what[128];
+
+		snprintf(ref, sizeof(ref), "refs/%s", a->target);
+		snprintf(what, sizeof(what), "revision %lu of %.16s/%lu",
+			 a->rev->k, a->id.user, a->id.n);
+		if ((status = mr_gate_check(ctx, ref, &target_tip, &a->merged,
+					    what)) != 0) {
+			request_dispose(&req);
+			return status;
+		}
+	}
 	edit_init(&edit, ctx->repo);
 	for (i = 0; i < sizeof(gone) / sizeof(gone[0]) && status == 0; i++)
 		if (request_has_label(&req, gone[i]) &&

@@ -115,6 +115,43 @@ test_expect_success '... and a contributor may not approve' '
 	ref_is server.git $ATT $att
 '
 
+test_expect_success 'merge refuses before pushing, naming what is missing' '
+	test_when_finished stop_gpg_agent &&
+	main=$(server_rev refs/heads/main) &&
+	data=$(server_rev $DATA) &&
+	(
+		cd owner &&
+		git mr fetch >/dev/null 2>&1 &&
+		test_expect_code 1 git mr merge Alice/1 >../merge.out 2>../merge.err
+	) &&
+	grep -x "error: refs/heads/main: needs 1 ci-pass by ci, has 0" merge.err &&
+	grep "^error: not merging revision 1 of $(echo $ALICE | cut -c1-16)/1: 1 requirement of refs/heads/main not met" merge.err &&
+	grep "^refs/heads/main: needs 1 approved by maintainers, has 1 ($MAINT): Maint <maint@example.com> \[$(echo $MAINT | cut -c1-16)\]\$" merge.out &&
+	ref_is server.git refs/heads/main $main &&
+	ref_is server.git $DATA $data
+'
+
+test_expect_success '... and merges once the CI bot attested ci-pass' '
+	test_when_finished stop_gpg_agent &&
+	V1=$(git -C alice rev-parse HEAD) &&
+	(
+		cd ci &&
+		git mr fetch >/dev/null 2>&1 &&
+		pass=$(mr_edit refs/apps/attestations "ci-pass" 100644 \
+			"$(echo $V1 | cut -c1-2)/$(echo $V1 | cut -c3-4)/$(echo $V1 | cut -c5-)/ci-pass/$CI" \
+			"Merge-Request: $ALICE/1") &&
+		push_ok "$CI" origin "$pass:refs/apps/attestations"
+	) &&
+	(
+		cd owner &&
+		git mr fetch >/dev/null 2>&1 &&
+		git mr merge Alice/1 >../merge2.out 2>../merge2.err
+	) &&
+	grep "^refs/heads/main: needs 1 ci-pass by ci, has 1 ($CI)" merge2.out &&
+	ref_is server.git refs/heads/main $V1 &&
+	test "$(on_server merge-reqs/$ALICE/1/labels/merged)" = /labels/merged
+'
+
 test_expect_success '--target names other protected branches, matched literally' '
 	test_when_finished stop_gpg_agent &&
 	(
