@@ -37,9 +37,9 @@ sub data { my ($s) = @_; return "data " . length($s) . "\n$s\n"; }
 # directory by its tree id (M 040000): fast-import interns every path
 # component in a hash table of fixed size (4451 chains, head-inserted),
 # and 1,000,000 <rest>/approved/<ID> paths made it walk a chain of a few
-# hundred entries three times a line (5.5 minutes, most of it cache
-# misses); one component a line is a third of that, and no tree below
-# <bb> is built in fast-import's memory.  The same objects either way.
+# hundred entries three times a line (still reading after 5.5 minutes,
+# nearly all of it in that loop); one component a line is a third of
+# that, and no tree below <bb> is built in fast-import's memory.  The same objects either way.
 # The paths come sorted, so each directory's entries arrive in the order
 # they are written.
 sub attest {
