@@ -1,0 +1,179 @@
+#!/bin/sh
+
+test_description='git mr ci: not-applicable, closed requests, ci-pass attestations
+
+A test command that exits with mr.ci.notApplicableExit (77 by default)
+gives the result not-applicable: no label, no attestation (SPEC 8).  The
+bot leaves closed and merged requests alone.  A pass writes the ci-pass
+attestation of the revision'"'"'s commit on refs/apps/attestations in the
+same push as its result (SPEC 11); nothing else does.'
+
+. "$(dirname "$0")/lib.sh"
+. "$SRC/tests/lib-hook.sh"
+. "$SRC/tests/lib-mr.sh"
+
+if bwrap --unshare-all --unshare-user --uid 65534 --gid 65534 \
+	--cap-drop ALL --ro-bind /usr /usr --symlink usr/bin /bin \
+	--symlink usr/lib /lib --symlink usr/lib64 /lib64 -- /bin/true \
+	>/dev/null 2>&1
+then
+	NO_SANDBOX=
+else
+	say "bubblewrap cannot make a sandbox here: testing unsandboxed"
+	NO_SANDBOX=--accept-no-sandbox
+fi
+
+ATTEST=refs/apps/attestations
+
+# ci_run <args>...: the bot's --once run in its clone.
+ci_run () {
+	(cd ci && git mr ci --once $NO_SANDBOX "$@")
+}
+
+# propose <branch> <test.sh body> <title>: Bob's request of a commit whose
+# test.sh is that body.
+propose () {
+	topic bob "$1" test.sh "$2" &&
+	(cd bob && git mr create -m "$3" >/dev/null)
+}
+
+# result <n> <k>: the bot's result for Bob's request n, revision k.
+result () {
+	on_server "merge-reqs/$BOB/$1/comments/$CI/$2"
+}
+
+# no_ci_labels <n>: Bob's request n has neither ci-pass nor ci-fail.
+no_ci_labels () {
+	not_on_server "merge-reqs/$BOB/$1/labels/ci-pass" &&
+	not_on_server "merge-reqs/$BOB/$1/labels/ci-fail" &&
+	not_on_server "labels/ci-pass/$BOB/$1" &&
+	not_on_server "labels/ci-fail/$BOB/$1"
+}
+
+# attested <n> <k>: print where the ci-pass attestation of Bob's request
+# n revision k would be, the revision's commit split after 2 and 4 digits.
+attested () {
+	at_commit=$(git -C server.git rev-parse \
+		"refs/apps/merge-reqs/$BOB/$1-v$2^{commit}") &&
+	echo "$(echo $at_commit | cut -c1-2)/$(echo $at_commit |
+		cut -c3-4)/$(echo $at_commit | cut -c5-)/ci-pass/$CI"
+}
+
+# no_attestation <n> <k>: the server holds no attestation at all of that
+# revision's commit.
+no_attestation () {
+	na_path=$(attested "$1" "$2") &&
+	if git -C server.git rev-parse -q --verify $ATTEST >/dev/null
+	then
+		test_must_fail git -C server.git cat-file -e \
+			"$ATTEST:${na_path%/ci-pass/*}" 2>/dev/null
+	fi
+}
+
+test_expect_success 'setup: the app, the bot, and a request that passes' '
+	test_when_finished stop_gpg_agent &&
+	mr_setup &&
+	git -C ci config mr.ci.command "sh test.sh" &&
+	propose pass "exit 0" "Passes"
+'
+
+test_expect_success 'an invalid mr.ci.notApplicableExit is an error naming the key' '
+	test_when_finished stop_gpg_agent &&
+	before=$(server_rev $DATA) &&
+	for bad in 0 256 -1 seven 77x ""
+	do
+		test_expect_code 128 git -C ci \
+			-c mr.ci.notApplicableExit="$bad" \
+			mr ci --once $NO_SANDBOX >out 2>err &&
+		grep "mr.ci.notApplicableExit wants a number from 1 to 255" err &&
+		! grep "^testing" out || return 1
+	done &&
+	test "$(server_rev $DATA)" = "$before"
+'
+
+test_expect_success 'a command exiting 77 is not-applicable: no label, no attestation' '
+	test_when_finished stop_gpg_agent &&
+	ci_run >out 2>err &&
+	propose skip "echo nothing to test here; exit 77" "Nothing to test" &&
+	ci_run >out 2>err &&
+	grep "not-applicable: posted" out &&
+	result 2 1 >skip &&
+	grep "^Result: not-applicable\$" skip &&
+	grep "^Revision: 1\$" skip &&
+	grep "exit status 77" skip &&
+	grep "nothing to test here" skip &&
+	no_ci_labels 2 &&
+	no_attestation 2 1
+'
+
+test_expect_success 'git mr show and list show not-applicable as such' '
+	(
+		cd alice &&
+		git mr fetch >/dev/null 2>&1 &&
+		git mr show bob@example.com/2 >show &&
+		sed -n "/^ci:/,/^comments:/p" show >ci &&
+		grep "^  v1  not-applicable  .* CI Bot <ci@example.com>" ci &&
+		grep "^labels: *needs-review open\$" show &&
+		git mr list --format "%n %l" >list &&
+		grep "^2 needs-review,open\$" list &&
+		grep "^1 ci-pass," list
+	)
+'
+
+test_expect_success 'a not-applicable latest revision clears the ci-pass of the one before' '
+	test_when_finished stop_gpg_agent &&
+	on_server merge-reqs/$BOB/1/labels/ci-pass &&
+	topic bob pass test.sh "exit 77" &&
+	(cd bob && git mr update 1 -m "no tests now" >/dev/null) &&
+	ci_run >out 2>err &&
+	result 1 2 >skip2 &&
+	grep "^Result: not-applicable\$" skip2 &&
+	no_ci_labels 1 &&
+	no_attestation 1 2
+'
+
+test_expect_success 'mr.ci.notApplicableExit sets another status; 77 then fails' '
+	test_when_finished stop_gpg_agent &&
+	git -C ci config mr.ci.notApplicableExit 5 &&
+	test_when_finished "git -C ci config --unset mr.ci.notApplicableExit" &&
+	propose five "exit 5" "Exits 5" &&
+	propose seventyseven "exit 77" "Exits 77" &&
+	ci_run >out 2>err &&
+	result 3 1 >five &&
+	grep "^Result: not-applicable\$" five &&
+	no_ci_labels 3 &&
+	result 4 1 >seventyseven &&
+	grep "^Result: fail\$" seventyseven &&
+	grep "exit status 77" seventyseven &&
+	on_server merge-reqs/$BOB/4/labels/ci-fail
+'
+
+test_expect_success 'closed and merged requests are skipped: no run, no comment' '
+	test_when_finished stop_gpg_agent &&
+	propose closed "exit 0" "Closed before the bot came" &&
+	propose merged "exit 0" "Merged before the bot came" &&
+	(cd bob && git mr close 5 >/dev/null) &&
+	(cd maint && git mr fetch >/dev/null 2>&1 &&
+	 git mr label add bob@example.com/6 merged >/dev/null) &&
+	on_server merge-reqs/$BOB/5/labels/closed &&
+	on_server merge-reqs/$BOB/6/labels/merged &&
+	before=$(server_rev $DATA) &&
+	ci_run >out 2>err &&
+	grep "^no revision waits for a result\$" out &&
+	! grep "^testing" out &&
+	not_on_server merge-reqs/$BOB/5/comments/$CI/1 &&
+	not_on_server merge-reqs/$BOB/6/comments/$CI/1 &&
+	test "$(server_rev $DATA)" = "$before"
+'
+
+test_expect_success 'a reopened request is tested again' '
+	test_when_finished stop_gpg_agent &&
+	(cd bob && git mr reopen 5 >/dev/null) &&
+	ci_run >out 2>err &&
+	grep "^testing revision 1 of $(echo $BOB | cut -c1-16)/5 " out &&
+	result 5 1 >reopened &&
+	grep "^Result: pass\$" reopened &&
+	not_on_server merge-reqs/$BOB/6/comments/$CI/1
+'
+
+test_done
