@@ -132,7 +132,8 @@ int edit_commit(struct edit *edit, const git_oid *parent,
 	if (parent != NULL) {
 		if (git_commit_lookup(&parent_commit, edit->repo, parent) < 0 ||
 		    git_commit_tree(&base, parent_commit) < 0) {
-			edit_git_error(err, "cannot read " STORE_DATA_REF);
+			/* the data branch's, or another app's ref's */
+			edit_git_error(err, "cannot read the parent commit");
 			goto done;
 		}
 	} else if (git_treebuilder_new(&empty, edit->repo, NULL) < 0 ||
