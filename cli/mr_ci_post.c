@@ -1,8 +1,9 @@
-/* mr_ci_post: one CI result as one signed push: comment, labels (SPEC 8) */
+/* mr_ci_post: one CI result as one signed push: comment, labels, attestation */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../apps/attestations/attest.h"
 #include "../apps/merge-reqs/comment.h"
 #include "../apps/merge-reqs/edit.h"
 #include "../apps/merge-reqs/revs.h"
@@ -59,7 +60,83 @@ struct ci_post {
 	enum ci_result result;
 	const char *body;
 	const char *skipped;	/* why nothing was posted, or NULL */
+	bool attests;		/* the build pushes refs/apps/attestations */
+	bool has_attest;	/* ... on top of a local tip */
+	git_oid attest;		/* that tip */
 };
+
+/*
+ * A pass attests the revision's commit (SPEC 11), in the push that posts
+ * the result, so that neither lands without the other: the result file
+ * says "done", and a bot that found it would never write the attestation
+ * later.  The file is there already when the same commit passed as
+ * another revision or request: nothing to add then (the hook would see a
+ * modification).  Returns 0 with *wrote set, or -1 with err set.
+ */
+static int ci_post_attest(struct mr_ctx *ctx, struct ci_post *a,
+			  struct mr_push_ref *ref, bool *wrote,
+			  struct err *err)
+{
+	struct attest_change change;
+	struct buf text = BUF_INIT;
+	git_tree *root = NULL;
+	char message[80];
+	int rc = -1;
+
+	*wrote = false;
+	memset(&change, 0, sizeof(change));
+	if (attest_tree(&root, &a->attest, ctx->repo, err) < 0)
+		goto done;
+	a->has_attest = root != NULL;
+	if (attest_text_mr(&text, a->p->id.user, a->p->id.n, a->p->k,
+			   &a->p->commit) < 0) {
+		rc = err_set(err, "out of memory");
+		goto done;
+	}
+	git_oid_cpy(&change.commit, &a->p->commit);
+	change.kind = "ci-pass";
+	change.user = ctx->me;
+	change.text = text.ptr;
+	change.len = text.len;
+	snprintf(message, sizeof(message), "ci-pass: %.16s/%lu revision %lu\n",
+		 a->p->id.user, a->p->id.n, a->p->k);
+	rc = attest_commit(&ref->id, ctx->repo,
+			   a->has_attest ? &a->attest : NULL, &change, a->sig,
+			   message, err);
+	if (rc == GIT_EEXISTS) {
+		rc = 0;
+		goto done;
+	}
+	if (rc < 0)
+		goto done;
+	snprintf(ref->name, sizeof(ref->name), "%s", ATTEST_REF);
+	*wrote = true;
+done:
+	git_tree_free(root);
+	buf_dispose(&text);
+	return rc;
+}
+
+/*
+ * After a rejected push: whether refs/apps/attestations moved on the
+ * remote (now fetched) since the build, so that mr_publish() builds
+ * again on it rather than giving up.
+ */
+static int ci_post_attest_moved(struct mr_ctx *ctx, void *data)
+{
+	struct ci_post *a = data;
+	git_oid now;
+	int rc;
+
+	if (!a->attests)
+		return 0;
+	rc = git_reference_name_to_id(&now, ctx->repo, ATTEST_REF);
+	if (rc == GIT_ENOTFOUND)
+		return a->has_attest;
+	if (rc < 0)
+		return -1;
+	return !a->has_attest || !git_oid_equal(&now, &a->attest);
+}
 
 /*
  * The labels follow the latest revision's result: a pass sets ci-pass,
@@ -104,8 +181,10 @@ static int ci_post_build(struct mr_ctx *ctx, struct store *store,
 	struct buf text = BUF_INIT;
 	char date[21], path[200];
 	int status = 0;
+	bool attested = false;
 
 	*nrefs = 0;
+	a->attests = a->has_attest = false;
 	a->skipped = NULL;
 	/* another instance of this bot posted first: one result stays */
 	if (ci_has_result(store, a->p, ctx->me)) {
@@ -136,15 +215,21 @@ static int ci_post_build(struct mr_ctx *ctx, struct store *store,
 	    (ci_is_latest(ctx, a->p) &&
 	     ci_post_labels(&edit, store, &req, a->result, &err) < 0) ||
 	    edit_commit(&edit, tip, a->sig, "CI result\n", &refs[0].id,
-			&err) < 0)
-		status = cli_fatal("%s", err.msg[0] ? err.msg : "out of memory");
+			&err) < 0 ||
+	    (a->result == CI_PASS &&
+	     ci_post_attest(ctx, a, &refs[1], &attested, &err) < 0))
+		status = cli_fatal("cannot post the result of %.16s/%lu "
+				   "revision %lu: %s",
+				   a->p->id.user, a->p->id.n, a->p->k,
+				   err.msg[0] ? err.msg : "out of memory");
 	request_dispose(&req);
 	edit_dispose(&edit);
 	buf_dispose(&text);
 	if (status == 0) {
 		snprintf(refs[0].name, sizeof(refs[0].name), "%s",
 			 STORE_DATA_REF);
-		*nrefs = 1;
+		*nrefs = attested ? 2 : 1;
+		a->attests = attested;
 	}
 	return status;
 }
@@ -159,9 +244,12 @@ int ci_post(struct mr_ctx *ctx, const struct ci_pending *p,
 	post.p = p;
 	post.result = result;
 	post.body = body;
+	/* a pass pushes two refs: a lost race on either is retried */
+	ctx->other_moved = ci_post_attest_moved;
 	if ((status = mr_signature(&post.sig)) == 0 &&
 	    (status = mr_publish(ctx, ci_post_build, &post)) == 0)
 		*skipped = post.skipped;
+	ctx->other_moved = NULL;
 	git_signature_free(post.sig);
 	return status;
 }

@@ -70,11 +70,57 @@ no_attestation () {
 	fi
 }
 
+# last_push: the "<old> <new> <ref>" lines of the server's last push,
+# as its post-receive hook saw them.
+last_push () {
+	sed -n "/^push\$/h; /^push\$/!H; \${x;p}" pushes | sed 1d
+}
+
 test_expect_success 'setup: the app, the bot, and a request that passes' '
 	test_when_finished stop_gpg_agent &&
 	mr_setup &&
 	git -C ci config mr.ci.command "sh test.sh" &&
+	# until the hook knows refs/apps/attestations (SPEC 11), a policy
+	# section lets the ci group write ci-pass under its own id there
+	(
+		cd owner &&
+		git mr fetch >/dev/null 2>&1 &&
+		policy=$(mr_edit refs/apps/access-control "ci attests ci-pass" \
+			100644 refs/attestations.conf \
+			"ci create-branch,fast-forward apps/attestations" \
+			100644 branches/attestations.conf "[apps/attestations]
+ci create-directory [0-9a-f]{2}(/[0-9a-f]{2}(/[0-9a-f]{36}(/ci-pass)?)?)?
+ci create-file [0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{36}/ci-pass/\${user_id}") &&
+		push_ok "$OWNER" origin "$policy:refs/apps/access-control"
+	) &&
+	printf "#!/bin/sh\n{ echo push; cat; } >>\"%s/pushes\"\n" \
+		"$SHARNESS_TRASH_DIRECTORY" >server.git/hooks/post-receive &&
+	chmod +x server.git/hooks/post-receive &&
 	propose pass "exit 0" "Passes"
+'
+
+test_expect_success 'a pass attests exactly its commit, under the bot'"'"'s id, in the push of its result' '
+	test_when_finished stop_gpg_agent &&
+	ci_run >out 2>err &&
+	grep "pass: posted" out &&
+	result 1 1 >pass &&
+	grep "^Result: pass\$" pass &&
+	git -C server.git ls-tree -r $ATTEST >tree &&
+	attested 1 1 >expect &&
+	cut -f2 tree >paths &&
+	test_cmp expect paths &&
+	grep "^100644 blob " tree &&
+	git -C server.git cat-file -p "$ATTEST:$(cat expect)" >text &&
+	commit=$(git -C server.git rev-parse "refs/apps/merge-reqs/$BOB/1-v1^{commit}") &&
+	grep "^Commit: $commit\$" text &&
+	grep "^Merge-Request: $BOB/1\$" text &&
+	grep "^Revision: 1\$" text &&
+	# one push moved both: the result and its attestation
+	last_push >push &&
+	test $(wc -l <push) -eq 2 &&
+	grep " $(server_rev $DATA) $DATA\$" push &&
+	grep "^0\{40\} $(server_rev $ATTEST) $ATTEST\$" push &&
+	test "$(git -C ci rev-parse $ATTEST)" = "$(server_rev $ATTEST)"
 '
 
 test_expect_success 'an invalid mr.ci.notApplicableExit is an error naming the key' '
@@ -93,7 +139,6 @@ test_expect_success 'an invalid mr.ci.notApplicableExit is an error naming the k
 
 test_expect_success 'a command exiting 77 is not-applicable: no label, no attestation' '
 	test_when_finished stop_gpg_agent &&
-	ci_run >out 2>err &&
 	propose skip "echo nothing to test here; exit 77" "Nothing to test" &&
 	ci_run >out 2>err &&
 	grep "not-applicable: posted" out &&
@@ -145,35 +190,94 @@ test_expect_success 'mr.ci.notApplicableExit sets another status; 77 then fails'
 	result 4 1 >seventyseven &&
 	grep "^Result: fail\$" seventyseven &&
 	grep "exit status 77" seventyseven &&
-	on_server merge-reqs/$BOB/4/labels/ci-fail
+	on_server merge-reqs/$BOB/4/labels/ci-fail &&
+	no_attestation 4 1
+'
+
+test_expect_success 'a rerun posts nothing: no result or attestation twice' '
+	test_when_finished stop_gpg_agent &&
+	data=$(server_rev $DATA) &&
+	attest=$(server_rev $ATTEST) &&
+	ci_run >out 2>err &&
+	grep "^no revision waits for a result\$" out &&
+	test "$(server_rev $DATA)" = "$data" &&
+	test "$(server_rev $ATTEST)" = "$attest"
+'
+
+test_expect_success 'a commit attested already is posted without a second attestation' '
+	test_when_finished stop_gpg_agent &&
+	(cd bob && git mr create -m "The same commit" \
+		"refs/apps/merge-reqs/$BOB/1-v1^{commit}" >/dev/null) &&
+	attest=$(server_rev $ATTEST) &&
+	ci_run >out 2>err &&
+	result 5 1 >again &&
+	grep "^Result: pass\$" again &&
+	on_server merge-reqs/$BOB/5/labels/ci-pass &&
+	test "$(server_rev $ATTEST)" = "$attest" &&
+	last_push >push &&
+	test $(wc -l <push) -eq 1 &&
+	grep " $DATA\$" push
 '
 
 test_expect_success 'closed and merged requests are skipped: no run, no comment' '
 	test_when_finished stop_gpg_agent &&
 	propose closed "exit 0" "Closed before the bot came" &&
 	propose merged "exit 0" "Merged before the bot came" &&
-	(cd bob && git mr close 5 >/dev/null) &&
+	(cd bob && git mr close 6 >/dev/null) &&
 	(cd maint && git mr fetch >/dev/null 2>&1 &&
-	 git mr label add bob@example.com/6 merged >/dev/null) &&
-	on_server merge-reqs/$BOB/5/labels/closed &&
-	on_server merge-reqs/$BOB/6/labels/merged &&
+	 git mr label add bob@example.com/7 merged >/dev/null) &&
+	on_server merge-reqs/$BOB/6/labels/closed &&
+	on_server merge-reqs/$BOB/7/labels/merged &&
 	before=$(server_rev $DATA) &&
 	ci_run >out 2>err &&
 	grep "^no revision waits for a result\$" out &&
 	! grep "^testing" out &&
-	not_on_server merge-reqs/$BOB/5/comments/$CI/1 &&
 	not_on_server merge-reqs/$BOB/6/comments/$CI/1 &&
+	not_on_server merge-reqs/$BOB/7/comments/$CI/1 &&
 	test "$(server_rev $DATA)" = "$before"
 '
 
 test_expect_success 'a reopened request is tested again' '
 	test_when_finished stop_gpg_agent &&
-	(cd bob && git mr reopen 5 >/dev/null) &&
+	(cd bob && git mr reopen 6 >/dev/null) &&
 	ci_run >out 2>err &&
-	grep "^testing revision 1 of $(echo $BOB | cut -c1-16)/5 " out &&
-	result 5 1 >reopened &&
+	grep "^testing revision 1 of $(echo $BOB | cut -c1-16)/6 " out &&
+	result 6 1 >reopened &&
 	grep "^Result: pass\$" reopened &&
-	not_on_server merge-reqs/$BOB/6/comments/$CI/1
+	not_on_server merge-reqs/$BOB/7/comments/$CI/1
+'
+
+test_expect_success 'a lost race on refs/apps/attestations alone is fetched and retried' '
+	test_when_finished stop_gpg_agent &&
+	mr_clone ci2 "$CI" &&
+	propose slow "sleep 3; exit 0" "Passes slowly" &&
+	(cd ci && git mr ci --once $NO_SANDBOX >../race.out 2>../race.err) &
+	for i in $(test_seq 1 100)
+	do
+		grep -q "^testing revision" race.out 2>/dev/null && break
+		sleep 0.1
+	done &&
+	grep "^testing revision 1 of $(echo $BOB | cut -c1-16)/8 " race.out &&
+	# meanwhile another instance attests another commit
+	main=$(git -C server.git rev-parse refs/heads/main) &&
+	other="$(echo $main | cut -c1-2)/$(echo $main | cut -c3-4)/$(echo $main | cut -c5-)/ci-pass/$CI" &&
+	(
+		cd ci2 &&
+		git mr fetch >/dev/null 2>&1 &&
+		c=$(mr_edit $ATTEST "ci-pass of main" 100644 "$other" "main") &&
+		push_ok "$CI" origin "$c:$ATTEST"
+	) &&
+	theirs=$(server_rev $ATTEST) &&
+	data=$(server_rev $DATA) &&
+	wait &&
+	grep "pass: posted" race.out &&
+	grep "the remote moved meanwhile; trying again" race.err &&
+	result 8 1 >slow &&
+	grep "^Result: pass\$" slow &&
+	test "$(git -C server.git rev-parse "$ATTEST^")" = "$theirs" &&
+	git -C server.git cat-file -e "$ATTEST:$other" &&
+	git -C server.git cat-file -e "$ATTEST:$(attested 8 1)" &&
+	test "$(git -C server.git rev-parse "$DATA^")" = "$data"
 '
 
 test_done
