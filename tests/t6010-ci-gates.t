@@ -11,36 +11,7 @@ same push as its result (SPEC 11); nothing else does.'
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/lib-hook.sh"
 . "$SRC/tests/lib-mr.sh"
-
-if bwrap --unshare-all --unshare-user --uid 65534 --gid 65534 \
-	--cap-drop ALL --ro-bind /usr /usr --symlink usr/bin /bin \
-	--symlink usr/lib /lib --symlink usr/lib64 /lib64 -- /bin/true \
-	>/dev/null 2>&1
-then
-	NO_SANDBOX=
-else
-	say "bubblewrap cannot make a sandbox here: testing unsandboxed"
-	NO_SANDBOX=--accept-no-sandbox
-fi
-
-ATTEST=refs/apps/attestations
-
-# ci_run <args>...: the bot's --once run in its clone.
-ci_run () {
-	(cd ci && git mr ci --once $NO_SANDBOX "$@")
-}
-
-# propose <branch> <test.sh body> <title>: Bob's request of a commit whose
-# test.sh is that body.
-propose () {
-	topic bob "$1" test.sh "$2" &&
-	(cd bob && git mr create -m "$3" >/dev/null)
-}
-
-# result <n> <k>: the bot's result for Bob's request n, revision k.
-result () {
-	on_server "merge-reqs/$BOB/$1/comments/$CI/$2"
-}
+. "$SRC/tests/lib-ci.sh"
 
 # no_ci_labels <n>: Bob's request n has neither ci-pass nor ci-fail.
 no_ci_labels () {
@@ -80,19 +51,7 @@ test_expect_success 'setup: the app, the bot, and a request that passes' '
 	test_when_finished stop_gpg_agent &&
 	mr_setup &&
 	git -C ci config mr.ci.command "sh test.sh" &&
-	# until the hook knows refs/apps/attestations (SPEC 11), a policy
-	# section lets the ci group write ci-pass under its own id there
-	(
-		cd owner &&
-		git mr fetch >/dev/null 2>&1 &&
-		policy=$(mr_edit refs/apps/access-control "ci attests ci-pass" \
-			100644 refs/attestations.conf \
-			"ci create-branch,fast-forward apps/attestations" \
-			100644 branches/attestations.conf "[apps/attestations]
-ci create-directory [0-9a-f]{2}(/[0-9a-f]{2}(/[0-9a-f]{36}(/ci-pass)?)?)?
-ci create-file [0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{36}/ci-pass/\${user_id}") &&
-		push_ok "$OWNER" origin "$policy:refs/apps/access-control"
-	) &&
+	ci_attest_policy &&
 	printf "#!/bin/sh\n{ echo push; cat; } >>\"%s/pushes\"\n" \
 		"$SHARNESS_TRASH_DIRECTORY" >server.git/hooks/post-receive &&
 	chmod +x server.git/hooks/post-receive &&
@@ -101,7 +60,7 @@ ci create-file [0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{36}/ci-pass/\${user_id}") &&
 
 test_expect_success 'a pass attests exactly its commit, under the bot'"'"'s id, in the push of its result' '
 	test_when_finished stop_gpg_agent &&
-	ci_run >out 2>err &&
+	ci_run ci >out 2>err &&
 	grep "pass: posted" out &&
 	result 1 1 >pass &&
 	grep "^Result: pass\$" pass &&
@@ -140,7 +99,7 @@ test_expect_success 'an invalid mr.ci.notApplicableExit is an error naming the k
 test_expect_success 'a command exiting 77 is not-applicable: no label, no attestation' '
 	test_when_finished stop_gpg_agent &&
 	propose skip "echo nothing to test here; exit 77" "Nothing to test" &&
-	ci_run >out 2>err &&
+	ci_run ci >out 2>err &&
 	grep "not-applicable: posted" out &&
 	result 2 1 >skip &&
 	grep "^Result: not-applicable\$" skip &&
@@ -170,7 +129,7 @@ test_expect_success 'a not-applicable latest revision clears the ci-pass of the 
 	on_server merge-reqs/$BOB/1/labels/ci-pass &&
 	topic bob pass test.sh "exit 77" &&
 	(cd bob && git mr update 1 -m "no tests now" >/dev/null) &&
-	ci_run >out 2>err &&
+	ci_run ci >out 2>err &&
 	result 1 2 >skip2 &&
 	grep "^Result: not-applicable\$" skip2 &&
 	no_ci_labels 1 &&
@@ -183,7 +142,7 @@ test_expect_success 'mr.ci.notApplicableExit sets another status; 77 then fails'
 	test_when_finished "git -C ci config --unset mr.ci.notApplicableExit" &&
 	propose five "exit 5" "Exits 5" &&
 	propose seventyseven "exit 77" "Exits 77" &&
-	ci_run >out 2>err &&
+	ci_run ci >out 2>err &&
 	result 3 1 >five &&
 	grep "^Result: not-applicable\$" five &&
 	no_ci_labels 3 &&
@@ -198,7 +157,7 @@ test_expect_success 'a rerun posts nothing: no result or attestation twice' '
 	test_when_finished stop_gpg_agent &&
 	data=$(server_rev $DATA) &&
 	attest=$(server_rev $ATTEST) &&
-	ci_run >out 2>err &&
+	ci_run ci >out 2>err &&
 	grep "^no revision waits for a result\$" out &&
 	test "$(server_rev $DATA)" = "$data" &&
 	test "$(server_rev $ATTEST)" = "$attest"
@@ -209,7 +168,7 @@ test_expect_success 'a commit attested already is posted without a second attest
 	(cd bob && git mr create -m "The same commit" \
 		"refs/apps/merge-reqs/$BOB/1-v1^{commit}" >/dev/null) &&
 	attest=$(server_rev $ATTEST) &&
-	ci_run >out 2>err &&
+	ci_run ci >out 2>err &&
 	result 5 1 >again &&
 	grep "^Result: pass\$" again &&
 	on_server merge-reqs/$BOB/5/labels/ci-pass &&
@@ -229,7 +188,7 @@ test_expect_success 'closed and merged requests are skipped: no run, no comment'
 	on_server merge-reqs/$BOB/6/labels/closed &&
 	on_server merge-reqs/$BOB/7/labels/merged &&
 	before=$(server_rev $DATA) &&
-	ci_run >out 2>err &&
+	ci_run ci >out 2>err &&
 	grep "^no revision waits for a result\$" out &&
 	! grep "^testing" out &&
 	not_on_server merge-reqs/$BOB/6/comments/$CI/1 &&
@@ -240,7 +199,7 @@ test_expect_success 'closed and merged requests are skipped: no run, no comment'
 test_expect_success 'a reopened request is tested again' '
 	test_when_finished stop_gpg_agent &&
 	(cd bob && git mr reopen 6 >/dev/null) &&
-	ci_run >out 2>err &&
+	ci_run ci >out 2>err &&
 	grep "^testing revision 1 of $(echo $BOB | cut -c1-16)/6 " out &&
 	result 6 1 >reopened &&
 	grep "^Result: pass\$" reopened &&
@@ -251,7 +210,7 @@ test_expect_success 'a lost race on refs/apps/attestations alone is fetched and 
 	test_when_finished stop_gpg_agent &&
 	mr_clone ci2 "$CI" &&
 	propose slow "sleep 3; exit 0" "Passes slowly" &&
-	(cd ci && git mr ci --once $NO_SANDBOX >../race.out 2>../race.err) &
+	ci_run ci >race.out 2>race.err &
 	for i in $(test_seq 1 100)
 	do
 		grep -q "^testing revision" race.out 2>/dev/null && break
