@@ -149,10 +149,13 @@ static int ci_post_labels(struct edit *edit, struct store *store,
 			  struct err *err)
 {
 	static const char *const labels[] = {"ci-pass", "ci-fail"};
-	const char *set = result == CI_PASS		? "ci-pass"
-			  : result == CI_NOT_APPLICABLE ? NULL
-							: "ci-fail";
+	const char *set = NULL;	/* not-applicable: neither */
 	size_t i;
+
+	if (result == CI_PASS)
+		set = "ci-pass";
+	else if (result != CI_NOT_APPLICABLE)
+		set = "ci-fail";
 
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
 		bool want = set && strcmp(set, labels[i]) == 0;
