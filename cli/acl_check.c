@@ -9,6 +9,7 @@
 #include "../hooks/judge.h"
 #include "../policy/userid.h"
 #include "acl.h"
+#include "acl_gate.h"
 #include "acl_load.h"
 
 static const char *check_as;
@@ -62,6 +63,40 @@ static void check_print_stats(const struct judge *judge)
 	judge_stats(judge, &stats);
 	fprintf(stderr, "stats: commits %zu tree-entries %zu processes %u\n",
 		stats.commits, stats.tree_entries, stats.processes);
+}
+
+/*
+ * SPEC 11: the requirements that the new value meets, from the gate the
+ * judge asked (the missing ones are among the denials already).
+ */
+static int check_print_met(struct acl_load *load,
+			   const struct judge_config *config,
+			   const git_oid *old, const git_oid *new,
+			   const char *ref)
+{
+	struct gate_input in = {check_as,	    config->owners,
+				config->nowners,    ref,
+				old,		    new,
+				NULL,		    NULL,
+				NULL};
+	struct gate_report report;
+	struct err err = {""};
+	int error;
+
+	if (git_oid_is_zero(new) || load->policy == NULL)
+		return 0;
+	if (gate_check(&report, load->repo, load->policy, &in, &err) < 0) {
+		struct buf line = BUF_INIT;
+
+		if (buf_puts(&line, "error: ") == 0 &&
+		    quote_controls(&line, err.msg, strlen(err.msg)) == 0)
+			printf("%s\n", buf_cstr(&line));
+		buf_dispose(&line);
+		return -1;
+	}
+	error = acl_gate_print(stdout, &report, true);
+	gate_report_dispose(&report);
+	return error;
 }
 
 int cmd_acl_check(int argc, char **argv)
@@ -132,6 +167,8 @@ int cmd_acl_check(int argc, char **argv)
 	}
 	judge_report(judge, stdout);
 	status = judge_denials(judge) > 0 ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+	if (check_print_met(&load, &config, &old, &new, ref) < 0)
+		status = CLI_EXIT_FATAL;
 done:
 	if (check_stats && judge != NULL)
 		check_print_stats(judge);

@@ -1,28 +1,40 @@
 /* acl_explain: `git acl explain`: which rule allows an op, or why none */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/buf.h"
 #include "../common/quote.h"
 #include "../policy/userid.h"
 #include "acl.h"
+#include "acl_gate.h"
 #include "acl_load.h"
 
 static const char *explain_as;
 static struct cli_list explain_owners;
+static const char *explain_to;
+static const char *explain_from;
 
 static const struct cli_opt explain_opts[] = {
 	{"as", 0, CLI_OPT_STRING, &explain_as, "<ID>",
 	 "the pusher (40 upper-case hex digits)"},
 	{"owner", 0, CLI_OPT_LIST, &explain_owners, "<ID>",
 	 "an owner, instead of gitapps.owner"},
+	{"to", 0, CLI_OPT_STRING, &explain_to, "<commit>",
+	 "for a ref op: the new value, whose attestations are counted"},
+	{"from", 0, CLI_OPT_STRING, &explain_from, "<commit>",
+	 "with --to: the ref's old value (default: the ref's value here)"},
 };
 
 static const struct cli_command explain_command = {
-	"git acl explain [--owner <ID>]... --as <ID> <op> <ref> [<path>]",
+	"git acl explain [--owner <ID>]... --as <ID> [--to <commit> "
+	"[--from <commit>]] <op> <ref> [<path>]",
 	"Say which rule of refs/apps/access-control allows <op> (a ref op,\n"
 	"or with <path> a tree op) on <ref>, or which files and sections\n"
-	"were consulted when none does.  Exit 0 allowed, 1 denied.",
+	"were consulted when none does.  For a ref that require rules\n"
+	"protect, list the requirements: with --to, each met or missing for\n"
+	"that commit and the attestations that counted, as the hook counts\n"
+	"them.  Exit 0 allowed, 1 denied.",
 	explain_opts,
 	sizeof(explain_opts) / sizeof(explain_opts[0]),
 };
@@ -85,6 +97,83 @@ static void explain_print(const struct policy_verdict *v, const char *error)
 		printf("consulted: no rule file reaches this ref\n");
 }
 
+/* A commit-ish, or the ref's value here for NULL (zero when none). */
+static int explain_oid(git_oid *out, git_repository *repo, const char *spec,
+		       const char *ref)
+{
+	git_object *obj = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (spec == NULL) {
+		int rc = git_reference_name_to_id(out, repo, ref);
+
+		return rc == 0 || rc == GIT_ENOTFOUND ? 0 : -1;
+	}
+	if (git_revparse_single(&obj, repo, spec) < 0)
+		return -1;
+	git_oid_cpy(out, git_object_id(obj));
+	git_object_free(obj);
+	return 0;
+}
+
+/* Without --to: what the ref requires, uncounted. */
+static int explain_requirements(struct policy *policy, const char *ref)
+{
+	struct policy_requirement *reqs = NULL;
+	struct err err = {""};
+	size_t n = 0, i;
+
+	if (policy_requirements(policy, ref, &reqs, &n, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	for (i = 0; i < n; i++) {
+		struct buf line = BUF_INIT;
+		int bad = buf_printf(&line, "requires: %u %s%s by %s (",
+				     reqs[i].count, reqs[i].kind,
+				     reqs[i].not_self ? "!self" : "",
+				     reqs[i].group) < 0 ||
+			  quote_controls(&line, reqs[i].file,
+					 strlen(reqs[i].file)) < 0 ||
+			  buf_printf(&line, ":%u)", reqs[i].line) < 0;
+
+		if (!bad)
+			printf("%s\n", buf_cstr(&line));
+		buf_dispose(&line);
+		if (bad) {
+			free(reqs);
+			return cli_fatal("out of memory");
+		}
+	}
+	free(reqs);
+	return CLI_EXIT_OK;
+}
+
+/* With --to: each requirement met or missing (SPEC 11), *missing set. */
+static int explain_gate(struct acl_load *load, const char *ref,
+			bool *missing)
+{
+	git_oid old, new;
+	struct gate_input in = {explain_as, load->owners, load->nowners, ref,
+				&old,	    &new,	 NULL,		NULL,
+				NULL};
+	struct gate_report report;
+	struct err err = {""};
+	int status = CLI_EXIT_OK;
+
+	*missing = false;
+	if (explain_oid(&new, load->repo, explain_to, ref) < 0 ||
+	    explain_oid(&old, load->repo, explain_from, ref) < 0)
+		return cli_fatal("cannot resolve '%s'",
+				 explain_from != NULL ? explain_from
+						      : explain_to);
+	if (gate_check(&report, load->repo, load->policy, &in, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	if (acl_gate_print(stdout, &report, false) < 0)
+		status = cli_fatal("out of memory");
+	*missing = report.missing > 0;
+	gate_report_dispose(&report);
+	return status;
+}
+
 int cmd_acl_explain(int argc, char **argv)
 {
 	struct acl_load load = {0};
@@ -132,6 +221,21 @@ int cmd_acl_explain(int argc, char **argv)
 			      ? load.policy_error
 			      : NULL);
 	status = verdict.allowed ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+	if (nargs == 2 && request.op != OP_DELETE && load.policy != NULL) {
+		bool missing = false;
+		int gate = explain_to != NULL
+				   ? explain_gate(&load, ref, &missing)
+				   : explain_requirements(load.policy, ref);
+
+		if (gate != CLI_EXIT_OK)
+			status = gate;
+		else if (missing)
+			status = CLI_EXIT_FAILED;
+	} else if (explain_to != NULL || explain_from != NULL) {
+		status = CLI_EXIT_USAGE;
+		fprintf(stderr, "error: --to and --from go with a ref op that "
+				"moves the ref\n");
+	}
 done:
 	acl_load_dispose(&load);
 	cli_list_dispose(&explain_owners);

@@ -11,8 +11,8 @@ __git_mr_ids ()
 
 _git_mr ()
 {
-	local subcommands="init create update comment label close reopen merge
-		list show diff checkout search fetch ci"
+	local subcommands="init create update comment label close reopen approve
+		unapprove merge list show diff checkout search fetch ci"
 	local subcommand
 	subcommand="$(__git_find_on_cmdline "$subcommands")"
 	if [ -z "$subcommand" ]; then
@@ -21,7 +21,8 @@ _git_mr ()
 	fi
 	case "$subcommand,$cur" in
 	init,--*)
-		__gitcomp "--ci= --maintainer= --force --help" ;;
+		__gitcomp "--ci= --maintainer= --force --require-approvals=
+			--require-ci --target= --help" ;;
 	create,--*)
 		__gitcomp "--target= --message= --file= --help" ;;
 	create,*)
@@ -45,14 +46,15 @@ _git_mr ()
 		__gitcomp "--label= --author= --state= --target= --sort= --format= --porcelain --help" ;;
 	diff,--*)
 		__gitcomp "--rev= --range= --help" ;;
-	checkout,--*)
+	checkout,--*|approve,--*|unapprove,--*)
 		__gitcomp "--rev= --help" ;;
 	fetch,--*)
 		__gitcomp "--remote= --help" ;;
 	ci,--*)
 		__gitcomp "--once --loop --interval= --command= --timeout=
 			--max-output= --memory= --bwrap= --accept-no-sandbox --help" ;;
-	update,*|comment,*|close,*|reopen,*|merge,*|show,*|diff,*|checkout,*)
+	update,*|comment,*|close,*|reopen,*|merge,*|show,*|diff,*|checkout,*|\
+	approve,*|unapprove,*)
 		__gitcomp "$(__git_mr_ids)" ;;
 	esac
 }

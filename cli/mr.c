@@ -13,6 +13,8 @@ static const struct cli_subcommand mr_subcommands[] = {
 	{"label", cmd_mr_label, "add or remove labels"},
 	{"close", cmd_mr_close, "close a merge request"},
 	{"reopen", cmd_mr_reopen, "reopen a closed merge request"},
+	{"approve", cmd_mr_approve, "approve a revision (attest it)"},
+	{"unapprove", cmd_mr_unapprove, "withdraw your approval of a revision"},
 	{"merge", cmd_mr_merge, "merge a revision into its target (maintainer)"},
 	{"list", cmd_mr_list, "list merge requests"},
 	{"show", cmd_mr_show, "show a merge request and its comments"},

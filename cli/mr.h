@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "../apps/attestations/attest.h"
 #include "../apps/merge-reqs/names.h"
 #include "../apps/merge-reqs/store.h"
 #include "../common/buf.h"
@@ -23,6 +24,8 @@ struct mr_ctx {
 	char remote_buf[256];
 	bool has_policy, has_data;
 	git_oid policy, data;	/* local refs/apps/... as last fetched */
+	bool has_attest;
+	git_oid attest;		/* local refs/apps/attestations */
 	struct names names;
 	struct buf warnings;	/* printed by mr_warnings_flush() */
 	char me[USERID_LEN + 1];	/* "" until mr_whoami() */
@@ -133,6 +136,17 @@ void mr_roles_free(struct mr_roles *roles);
 bool mr_roles_is_ci(struct mr_roles *roles,
 		    const struct request_comment *rc);
 
+/*
+ * Before merge pushes: may ref (refs/heads/...) move from old to new under
+ * the policy's require rules, by the hook's own decision (gate_check())
+ * on the local refs/apps/attestations?  Prints each requirement (missing
+ * ones in the hook's words, met ones with who counted); what names the
+ * revision for the refusal.  Returns 0 when all are met, CLI_EXIT_FAILED
+ * when one is not, or an exit code after printing why it cannot tell.
+ */
+int mr_gate_check(struct mr_ctx *ctx, const char *ref, const git_oid *old,
+		  const git_oid *new, const char *what);
+
 int cmd_mr_init(int argc, char **argv);
 int cmd_mr_create(int argc, char **argv);
 int cmd_mr_update(int argc, char **argv);
@@ -148,5 +162,7 @@ int cmd_mr_checkout(int argc, char **argv);
 int cmd_mr_search(int argc, char **argv);
 int cmd_mr_fetch(int argc, char **argv);
 int cmd_mr_ci(int argc, char **argv);
+int cmd_mr_approve(int argc, char **argv);
+int cmd_mr_unapprove(int argc, char **argv);
 
 #endif

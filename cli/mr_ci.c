@@ -188,21 +188,7 @@ static int ci_sandbox(struct ci_settings *s)
 /* Parse "<user>/<n>-v<k>" after refs/apps/merge-reqs/. */
 static bool ci_parse_ref(const char *name, struct ci_pending *p)
 {
-	const char *slash = strchr(name, '/'), *dash;
-
-	if (slash == NULL || slash - name != USERID_LEN ||
-	    !userid_is_valid(name, USERID_LEN))
-		return false;
-	dash = strstr(slash + 1, "-v");
-	if (dash == NULL || !comment_number_valid(slash + 1,
-						  (size_t)(dash - slash - 1)) ||
-	    !comment_number_valid(dash + 2, strlen(dash + 2)))
-		return false;
-	memcpy(p->id.user, name, USERID_LEN);
-	p->id.user[USERID_LEN] = '\0';
-	p->id.n = strtoul(slash + 1, NULL, 10);
-	p->k = strtoul(dash + 2, NULL, 10);
-	return true;
+	return revs_parse_ref(name, &p->id, &p->k);
 }
 
 static int ci_pending_cmp(const void *a, const void *b)

@@ -54,7 +54,6 @@ static int comment_build(struct mr_ctx *ctx, struct store *store,
 	struct comment c = {0};
 	struct err err = {{0}};
 	struct edit edit;
-	struct buf text = BUF_INIT;
 	char date[21], path[160];
 	size_t count = 0, i;
 	int status;
@@ -83,26 +82,19 @@ static int comment_build(struct mr_ctx *ctx, struct store *store,
 	if (a->rev && i == count)
 		return cli_fatal("%.16s/%lu has no revision %lu", a->id.user,
 				 a->id.n, a->rev);
-	if (store_next_comment(store, &a->id, ctx->me, &a->k, &err) < 0)
-		return cli_fatal("%s", err.msg);
 	comment_date_at(date, (long long)a->sig->when.time);
 	c.date = date;
 	c.reply_to = a->reply_to;
 	c.path = a->path;
 	c.line = a->line;
 	c.body = a->body;
-	snprintf(path, sizeof(path), "merge-reqs/%s/%lu/comments/%s/%lu",
-		 a->id.user, a->id.n, ctx->me, a->k);
 	edit_init(&edit, ctx->repo);
 	status = 0;
-	if (comment_format(&text, &c) < 0 ||
-	    edit_put(&edit, path, text.ptr, text.len, GIT_FILEMODE_BLOB,
-		     &err) < 0 ||
+	if (edit_comment(&edit, store, &a->id, ctx->me, &c, &a->k, &err) < 0 ||
 	    edit_commit(&edit, tip, a->sig, "Comment on a merge request\n",
 			&refs[0].id, &err) < 0)
 		status = cli_fatal("%s", err.msg[0] ? err.msg : "out of memory");
 	edit_dispose(&edit);
-	buf_dispose(&text);
 	snprintf(refs[0].name, sizeof(refs[0].name), "%s", STORE_DATA_REF);
 	*nrefs = 1;
 	return status;

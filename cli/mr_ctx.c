@@ -41,7 +41,9 @@ int mr_reload(struct mr_ctx *ctx)
 	if ((status = mr_ref_id(ctx->repo, POLICY_REF, &ctx->policy,
 				&ctx->has_policy)) ||
 	    (status = mr_ref_id(ctx->repo, STORE_DATA_REF, &ctx->data,
-				&ctx->has_data)))
+				&ctx->has_data)) ||
+	    (status = mr_ref_id(ctx->repo, ATTEST_REF, &ctx->attest,
+				&ctx->has_attest)))
 		return status;
 	if (names_load(&ctx->names, ctx->repo,
 		       ctx->has_policy ? &ctx->policy : NULL, &err) < 0)

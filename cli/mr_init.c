@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "../apps/merge-reqs/edit.h"
+#include "../apps/merge-reqs/gates.h"
 #include "../common/file.h"
 #include "mr.h"
 
-static struct cli_list init_ci, init_maintainers;
-static bool init_force;
+static struct cli_list init_ci, init_maintainers, init_targets;
+static bool init_force, init_require_ci;
+static const char *init_require_approvals;
 
 static const struct cli_opt init_opts[] = {
 	{"ci", 0, CLI_OPT_LIST, &init_ci, "<ID>",
@@ -18,10 +20,17 @@ static const struct cli_opt init_opts[] = {
 	 "add a maintainer beside the owners (repeatable)"},
 	{"force", 0, CLI_OPT_FLAG, &init_force, NULL,
 	 "replace merge-reqs.conf files that differ from the app's"},
+	{"require-approvals", 0, CLI_OPT_STRING, &init_require_approvals,
+	 "<N>", "targets move only to commits N maintainers approved"},
+	{"require-ci", 0, CLI_OPT_FLAG, &init_require_ci, NULL,
+	 "targets move only to commits the CI bot passed"},
+	{"target", 0, CLI_OPT_LIST, &init_targets, "<branch>",
+	 "the branch these gates protect (repeatable; default main)"},
 };
 
 static const struct cli_command init_cmd = {
-	"git mr init [--ci <ID>]... [--maintainer <ID>]... [--force]",
+	"git mr init [--ci <ID>]... [--maintainer <ID>]... [--force] "
+	"[--require-approvals <N>] [--require-ci] [--target <branch>]...",
 	"add the merge-request app's policy to refs/apps/access-control and "
 	"create refs/apps/merge-reqs/data with the standard labels, in one "
 	"signed push (run once, by an owner)",
@@ -39,18 +48,24 @@ static const char *const init_labels[][2] = {
 		    "timed out (only ci sets it)."},
 };
 
+/* The app's files, then the merge gates' (only when asked for). */
 static const char *const init_files[] = {
 	"refs/merge-reqs.conf",
 	"branches/merge-reqs.conf",
 	"groups/merge-reqs.conf",
+	GATES_REFS_FILE,
+	GATES_BRANCHES_FILE,
 };
 
 #define INIT_FILES (sizeof(init_files) / sizeof(init_files[0]))
+#define INIT_APP_FILES 3
 
 struct init_args {
 	git_signature *sig;
 	struct buf files[INIT_FILES];
+	size_t nfiles;		/* INIT_APP_FILES, or all with gates */
 	bool policy_changed, data_created;
+	bool app_changed, gates_changed;	/* which files of the policy */
 };
 
 /* Insert member lines for ids after the line `after` of text. */
@@ -92,7 +107,7 @@ static int init_read_files(struct init_args *a)
 
 	if (cli_beside_exe(dir, sizeof(dir), "../share/gitapps/merge-reqs") < 0)
 		return cli_fatal("cannot find the app's policy files");
-	for (i = 0; i < INIT_FILES; i++) {
+	for (i = 0; i < INIT_APP_FILES; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, init_files[i]);
 		if (file_read(&a->files[i], path, 65536, &err) < 0)
 			return cli_fatal("%s", err.msg);
@@ -101,7 +116,63 @@ static int init_read_files(struct init_args *a)
 				       &init_maintainers)) != 0 ||
 	    (status = init_add_members(&a->files[2], "[ci]\n", &init_ci)) != 0)
 		return status;
+	a->nfiles = INIT_APP_FILES;
 	return 0;
+}
+
+/* --require-approvals, --require-ci: GATES_*_FILE for the targets. */
+static int init_gates(struct init_args *a)
+{
+	struct gates gates = {0};
+	struct buf *targets = NULL;
+	struct err err = {{0}};
+	const char **names = NULL;
+	size_t i, n = init_targets.count ? init_targets.count : 1;
+	int status = 0;
+
+	if (init_require_approvals) {
+		if (!comment_number_valid(init_require_approvals,
+					  strlen(init_require_approvals)) ||
+		    strtoul(init_require_approvals, NULL, 10) > 999)
+			return cli_fatal("--require-approvals wants a number "
+					 "from 1 to 999, not '%s'",
+					 init_require_approvals);
+		gates.approvals =
+			(unsigned)strtoul(init_require_approvals, NULL, 10);
+	}
+	gates.ci = init_require_ci;
+	if (!gates.approvals && !gates.ci) {
+		if (init_targets.count)
+			return cli_fatal("--target needs --require-approvals "
+					 "or --require-ci");
+		return 0;	/* without them nothing changes */
+	}
+	if ((targets = calloc(n, sizeof(*targets))) == NULL ||
+	    (names = calloc(n, sizeof(*names))) == NULL) {
+		status = cli_fatal("out of memory");
+		goto done;
+	}
+	for (i = 0; i < n && status == 0; i++) {
+		if (mr_target_normalize(&targets[i],
+					init_targets.count ? init_targets.items[i]
+							   : "main",
+					&err) < 0)
+			status = cli_fatal("%s", err.msg);
+		names[i] = buf_cstr(&targets[i]);
+	}
+	gates.targets = names;
+	gates.ntargets = n;
+	if (status == 0 &&
+	    gates_policy(&a->files[3], &a->files[4], &gates) < 0)
+		status = cli_fatal("out of memory");
+	if (status == 0)
+		a->nfiles = INIT_FILES;
+done:
+	for (i = 0; targets && i < n; i++)
+		buf_dispose(&targets[i]);
+	free(targets);
+	free(names);
+	return status;
 }
 
 /* The blob at path of tree equals data? 1 same, 0 absent, -1 differs. */
@@ -131,6 +202,7 @@ static int init_policy(struct mr_ctx *ctx, struct init_args *a,
 	int status = 0;
 
 	*changed = false;
+	a->app_changed = a->gates_changed = false;
 	if (!ctx->has_policy)
 		return cli_fatal("the remote '%s' has no " POLICY_REF
 				 ": run 'git acl init' on the server first",
@@ -141,7 +213,7 @@ static int init_policy(struct mr_ctx *ctx, struct init_args *a,
 		return mr_git_error("cannot read " POLICY_REF);
 	}
 	edit_init(&edit, ctx->repo);
-	for (i = 0; i < INIT_FILES && status == 0; i++) {
+	for (i = 0; i < a->nfiles && status == 0; i++) {
 		int same = init_same(ctx->repo, tree, init_files[i],
 				     &a->files[i]);
 
@@ -154,6 +226,10 @@ static int init_policy(struct mr_ctx *ctx, struct init_args *a,
 		else if (edit_put(&edit, init_files[i], a->files[i].ptr,
 				  a->files[i].len, GIT_FILEMODE_BLOB, &err) < 0)
 			status = cli_fatal("%s", err.msg);
+		else if (i < INIT_APP_FILES)
+			a->app_changed = true;
+		else
+			a->gates_changed = true;
 	}
 	if (status == 0 && edit.count > 0) {
 		if (edit_commit(&edit, &ctx->policy, a->sig,
@@ -231,15 +307,19 @@ int cmd_mr_init(int argc, char **argv)
 	}
 	if ((status = mr_open(&ctx, NULL)) != 0 ||
 	    (status = init_read_files(&a)) != 0 ||
+	    (status = init_gates(&a)) != 0 ||
 	    (status = mr_signature(&a.sig)) != 0 ||
 	    (status = mr_publish(&ctx, init_build, &a)) != 0)
 		goto done;
 	if (!a.policy_changed && !a.data_created)
 		printf("the merge-request app is set up already; nothing to "
 		       "do\n");
-	if (a.policy_changed)
+	if (a.policy_changed && a.app_changed)
 		printf("added refs/, branches/ and groups/merge-reqs.conf to "
 		       POLICY_REF "\n");
+	if (a.policy_changed && a.gates_changed)
+		printf("added " GATES_REFS_FILE " and " GATES_BRANCHES_FILE
+		       " to " POLICY_REF "\n");
 	if (a.data_created)
 		printf("created the standard labels on " STORE_DATA_REF "\n");
 done:

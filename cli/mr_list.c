@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "mr.h"
+#include "mr_approvals.h"
 
 static struct cli_list list_labels;
 static const char *list_author, *list_state, *list_target, *list_sort,
@@ -146,12 +147,73 @@ static void list_updated(struct list_row *row)
 	}
 }
 
+/* The revisions of id in all (sorted by revs_list_all), copied out. */
+static size_t list_revs_of(const struct revision_of *all, size_t nall,
+			   const struct store_id *id, struct revision *out,
+			   size_t max)
+{
+	size_t lo = 0, hi = nall, n = 0;
+
+	while (lo < hi) {	/* the first entry not before id */
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(all[mid].id.user, id->user);
+
+		if (c < 0 || (c == 0 && all[mid].id.n < id->n))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < nall && n < max && all[lo].id.n == id->n &&
+	       strcmp(all[lo].id.user, id->user) == 0;
+	     lo++)
+		out[n++] = all[lo].rev;
+	return n;
+}
+
+/* A second line under a request's row: who attested which revision. */
+static int list_attestations(struct mr_ctx *ctx, git_tree *root,
+			     const struct revision_of *all, size_t nall,
+			     const struct store_id *id)
+{
+	struct revision revs[64];	/* the latest is what counts */
+	struct mr_attestation *list = NULL;
+	size_t nrevs = list_revs_of(all, nall, id, revs, 64), count = 0, i;
+	int status;
+
+	if (nrevs == 64) {
+		/* more than fit: keep the newest 64, the latest last */
+		struct revision *more = malloc(nall * sizeof(*more));
+
+		if (more == NULL)
+			return cli_fatal("out of memory");
+		nrevs = list_revs_of(all, nall, id, more, nall);
+		memcpy(revs, more + nrevs - 64, sizeof(revs));
+		nrevs = 64;
+		free(more);
+	}
+	if ((status = mr_approvals_read(ctx, root, revs, nrevs, &list,
+					&count)) != 0)
+		return status;
+	for (i = 0; i < count; i++) {
+		fputs(i ? "; " : "\t", stdout);
+		mr_approvals_print(stdout, ctx, &list[i]);
+		printf(" (v%lu%s)", list[i].k, list[i].stale ? ", stale" : "");
+	}
+	if (count)
+		putchar('\n');
+	free(list);
+	return 0;
+}
+
 int cmd_mr_list(int argc, char **argv)
 {
 	struct mr_ctx ctx;
 	struct store store;
 	struct store_id *ids = NULL, author;
 	struct list_row *rows = NULL;
+	struct revision_of *all = NULL;
+	git_tree *attest = NULL;
+	size_t nall = 0;
 	struct err err = {{0}};
 	struct buf target = BUF_INIT;
 	const char *state;
@@ -221,6 +283,14 @@ int cmd_mr_list(int argc, char **argv)
 	if (list_sort && strcmp(list_sort, "updated") == 0 && nrows > 1)
 		qsort(rows, nrows, sizeof(*rows), list_cmp_updated);
 	mr_warnings_flush(&ctx);
+	/* attestations under the default format only: scripts parse the
+	 * others line by line */
+	if (!list_porcelain && !list_format && ctx.has_attest && nrows &&
+	    (attest_tree(&attest, NULL, ctx.repo, &err) < 0 ||
+	     revs_list_all(ctx.repo, &all, &nall, &err) < 0)) {
+		status = cli_fatal("%s", err.msg);
+		goto done;
+	}
 	for (i = 0; i < nrows; i++) {
 		const char *format = list_format;
 
@@ -229,9 +299,15 @@ int cmd_mr_list(int argc, char **argv)
 		else if (format == NULL)
 			format = "%u/%n\t%s\t%T\t%t\t[%l]\t%a";
 		list_print_format(&ctx, format, &rows[i]);
+		if (attest != NULL &&
+		    (status = list_attestations(&ctx, attest, all, nall,
+						&rows[i].req.id)) != 0)
+			goto done;
 	}
 	status = 0;
 done:
+	git_tree_free(attest);
+	free(all);
 	for (i = 0; i < nrows; i++)
 		request_dispose(&rows[i].req);
 	free(rows);

@@ -193,7 +193,7 @@ static int merge_build(struct mr_ctx *ctx, struct store *store,
 	struct edit edit;
 	struct buf text = BUF_INIT;
 	git_oid target_tip;
-	char date[21], path[160];
+	char date[21];
 	unsigned long k;
 	size_t i;
 	int status, rc;
@@ -229,6 +229,19 @@ static int merge_build(struct mr_ctx *ctx, struct store *store,
 		request_dispose(&req);
 		return status;
 	}
+	if (!a->already) {
+		/* refuse here, before anything is pushed (SPEC 11) */
+		char ref[300], what[128];
+
+		snprintf(ref, sizeof(ref), "refs/%s", a->target);
+		snprintf(what, sizeof(what), "revision %lu of %.16s/%lu",
+			 a->rev->k, a->id.user, a->id.n);
+		if ((status = mr_gate_check(ctx, ref, &target_tip, &a->merged,
+					    what)) != 0) {
+			request_dispose(&req);
+			return status;
+		}
+	}
 	edit_init(&edit, ctx->repo);
 	for (i = 0; i < sizeof(gone) / sizeof(gone[0]) && status == 0; i++)
 		if (request_has_label(&req, gone[i]) &&
@@ -246,13 +259,8 @@ static int merge_build(struct mr_ctx *ctx, struct store *store,
 		c.body = body;
 		if (status == 0 &&
 		    (edit_label_add(&edit, &a->id, "merged", &err) < 0 ||
-		     store_next_comment(store, &a->id, ctx->me, &k, &err) < 0 ||
-		     comment_format(&text, &c) < 0 ||
-		     (snprintf(path, sizeof(path),
-			       "merge-reqs/%s/%lu/comments/%s/%lu", a->id.user,
-			       a->id.n, ctx->me, k),
-		      edit_put(&edit, path, text.ptr, text.len,
-			       GIT_FILEMODE_BLOB, &err) < 0) ||
+		     edit_comment(&edit, store, &a->id, ctx->me, &c, &k,
+				  &err) < 0 ||
 		     edit_commit(&edit, tip, a->sig, "Merge a merge request\n",
 				 &refs[0].id, &err) < 0))
 			status = cli_fatal("%s", err.msg[0] ? err.msg

@@ -6,6 +6,7 @@
 
 #include "../apps/merge-reqs/revs.h"
 #include "mr.h"
+#include "mr_approvals.h"
 
 /* Replies nested deeper than this are shown at this depth. */
 #define SHOW_DEPTH_MAX 6
@@ -334,6 +335,43 @@ static void show_time(git_time_t when)
 	fputs(text, stdout);
 }
 
+/* Who attested each revision; one marked stale is of an older commit. */
+static int show_attestations(struct mr_ctx *ctx, const struct revision *revs,
+			     size_t nrevs)
+{
+	struct mr_attestation *list = NULL;
+	struct err err = {{0}};
+	git_tree *root = NULL;
+	size_t count = 0, i, j;
+	int status;
+
+	if (attest_tree(&root, NULL, ctx->repo, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	status = mr_approvals_read(ctx, root, revs, nrevs, &list, &count);
+	git_tree_free(root);
+	if (status != 0)
+		return status;
+	printf("attestations:\n");
+	for (i = 0; i < nrevs; i++) {
+		bool any = false;
+
+		for (j = 0; j < count; j++) {
+			if (list[j].k != revs[i].k)
+				continue;
+			printf("  v%lu  ", revs[i].k);
+			mr_approvals_print(stdout, ctx, &list[j]);
+			if (list[j].stale)
+				printf("  (stale: not the latest revision)");
+			putchar('\n');
+			any = true;
+		}
+		if (!any)
+			printf("  v%lu  (none)\n", revs[i].k);
+	}
+	free(list);
+	return 0;
+}
+
 static void show_request(struct mr_ctx *ctx, const struct request *req,
 			 const struct revision *revs, size_t nrevs,
 			 struct mr_roles *ci)
@@ -369,6 +407,10 @@ static void show_request(struct mr_ctx *ctx, const struct request *req,
 	}
 	if (nrevs == 0)
 		printf("  (none fetched: run git mr fetch)\n");
+	if (show_attestations(ctx, revs, nrevs) != 0) {
+		free(flags);
+		return;
+	}
 	printf("ci:\n");
 	for (i = 0; i < req->ncomments; i++) {
 		const struct request_comment *rc = &req->comments[i];

@@ -7,7 +7,9 @@
 
 #include "../common/buf.h"
 #include "../common/quote.h"
+#include "../policy/attestpath.h"
 #include "../policy/userid.h"
+#include "gate.h"
 #include "keychange.h"
 #include "packodb.h"
 #include "policyref.h"
@@ -276,16 +278,62 @@ static int judge_git_error(struct err *err, const char *what)
 		       e && e->message ? e->message : "unknown error");
 }
 
+/*
+ * SPEC 11: on refs/apps/attestations, whatever the policy says, a pusher
+ * writes only the layout's directories and files named by their own id.
+ * *refused is true when it recorded a denial for op at path.
+ */
+static int judge_attestation_op(struct judge_charge *charge, bool *refused,
+				enum op op, const char *path, size_t path_len,
+				struct err *err)
+{
+	struct judge *judge = charge->judge;
+	struct buf line = BUF_INIT, hint = BUF_INIT;
+	const char *why;
+	int error = -1;
+
+	*refused = false;
+	if (strcmp(charge->ref, GATE_REF) != 0)
+		return 0;
+	why = attestpath_refuse(path, path_len, op,
+				treediff_reported_mode(judge->treediff),
+				charge->user);
+	if (why == NULL)
+		return 0;
+	*refused = true;
+	if (buf_printf(&line, "denied: %s may not %s ", charge->user,
+		       op_name(op)) < 0 ||
+	    quote_path(&line, path, path_len) < 0 ||
+	    buf_puts(&line, " on ") < 0 ||
+	    judge_put_ref(&line, charge->ref) < 0 ||
+	    buf_printf(&line, " (commit %s): %s", charge->commit, why) < 0 ||
+	    buf_puts(&hint, "hint: on " GATE_REF " each pusher writes only "
+			    "<aa>/<bb>/<rest>/<kind>/<own id>, regular files "
+			    "(see git-mr(1))") < 0) {
+		err_set(err, "out of memory");
+		goto done;
+	}
+	error = judge__add(judge, &line, &hint, judge_counted(judge), err);
+done:
+	buf_dispose(&line);
+	buf_dispose(&hint);
+	return error;
+}
+
 static int judge_tree_op(unsigned ops, const char *path, size_t path_len,
 			 void *payload)
 {
 	struct judge_charge *charge = payload;
 	unsigned bit;
+	bool refused;
 
 	for (bit = 1; bit != 0 && bit <= ops; bit <<= 1) {
 		if (!(ops & bit))
 			continue;
-		if (judge_ask(charge->judge, charge->user, (enum op)bit,
+		if (judge_attestation_op(charge, &refused, (enum op)bit, path,
+					 path_len, charge->err) < 0)
+			return -1;
+		if (!refused && judge_ask(charge->judge, charge->user, (enum op)bit,
 			      charge->ref, path, path_len, NULL, charge->commit,
 			      charge->err) < 0)
 			return -1;
@@ -463,9 +511,10 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 					err);
 		goto done;
 	}
-	/* the two app refs hold a commit object itself, never a tag (SPEC 4) */
+	/* the app refs hold a commit object itself, never a tag (SPEC 4, 11) */
 	if (git_object_type(obj) != GIT_OBJECT_COMMIT &&
-	    (strcmp(ref, POLICY_REF) == 0 || strcmp(ref, judge_data_ref) == 0)) {
+	    (strcmp(ref, POLICY_REF) == 0 || strcmp(ref, judge_data_ref) == 0 ||
+	     strcmp(ref, GATE_REF) == 0)) {
 		error = judge_deny_text(judge, user, op_name(op), ref, new,
 					"it must hold a commit, not a tag",
 					"push the commit itself", err);
@@ -473,7 +522,8 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 	}
 	if (policy_allows_all_tree_ops(judge->policy, &request, &all, err) < 0)
 		goto done;
-	if (all && !judge->config.no_fast_path) {
+	/* SPEC 11: authorship on the attestations is checked path by path */
+	if (all && !judge->config.no_fast_path && strcmp(ref, GATE_REF) != 0) {
 		error = 0;	/* the allow-all fast path (SPEC 4) */
 		goto done;
 	}
@@ -561,7 +611,7 @@ static int judge_policy_update(struct judge *judge, const char *user,
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct policyref *files = NULL;
 	struct policy *next = NULL;
-	struct policy_options opts = {judge->config.match_limit};
+	struct policy_options opts = {judge->config.match_limit, true};
 	struct err why = {""};
 	struct buf text = BUF_INIT;
 	int error = -1;
@@ -799,6 +849,10 @@ int judge_command(struct judge *judge, const char *user, const git_oid *old,
 		goto done;
 	if (strcmp(ref, POLICY_REF) == 0 && judge->ndenials == before &&
 	    judge_policy_update(judge, user, op, old, new, ref, err) < 0)
+		goto done;
+	/* SPEC 11: after the ref rules, whatever they grant */
+	if (judge->ndenials == before &&
+	    judge__gate(judge, user, op, old, new, ref, err) < 0)
 		goto done;
 	error = 0;
 done:

@@ -12,6 +12,7 @@
 
 #include "../common/err.h"
 #include "../policy/policy.h"
+#include "../policy/require.h"
 
 /* SPEC 4 and 6: the defaults of the gitapps.* caps. */
 #define JUDGE_DEFAULT_MAX_COMMITS 1000000u
@@ -58,6 +59,18 @@ struct judge_config {
 	 * Borrowed for the life of the judge.
 	 */
 	const char *base_remote;
+	/*
+	 * SPEC 11: what this push does to refs/apps/attestations (NULL:
+	 * nothing; a zero id: deletes it), so that a requirement counts
+	 * no attestation the push deletes or modifies.  Borrowed.
+	 */
+	const git_oid *attest_new;
+	/*
+	 * Whether an attester is banned: the hook loads rules without
+	 * banned/ and looks bans up by path; NULL: policy_is_banned().
+	 */
+	policy_banned_fn banned;
+	void *banned_payload;
 };
 
 struct judge;

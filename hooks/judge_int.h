@@ -84,6 +84,17 @@ int judge__refs_read_bases(struct judge_refs *refs, git_repository *repo,
 int judge__refs_exist(struct judge_refs *refs, const git_oid **out,
 		      size_t *count, const char *ref, struct err *err);
 
+/*
+ * SPEC 11: a create, fast-forward or force of a ref that `require` rules
+ * protect is denied, one denial per requirement missing, unless
+ * refs/apps/attestations held enough attestations for the new value
+ * before the push.  op may be an unsettled OP_FORCE (judge_command());
+ * a denial settles it.  Returns 0, or -1 with err set.
+ */
+int judge__gate(struct judge *judge, const char *user, enum op op,
+		const git_oid *old, const git_oid *new, const char *ref,
+		struct err *err);
+
 /* Whether enough denials are in to prove the verdict (SPEC 6). */
 bool judge__enough(const struct judge *judge);
 

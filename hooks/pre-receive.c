@@ -24,9 +24,11 @@
 #include "../policy/policy.h"
 #include "../policy/userid.h"
 #include "cert.h"
+#include "gate.h"
 #include "judge.h"
 #include "backsig.h"
 #include "identify.h"
+#include "keylookup.h"
 #include "packodb.h"
 #include "policyref.h"
 #include "settings.h"
@@ -59,6 +61,7 @@ struct hook {
 	char user[USERID_LEN + 1];
 	struct judge *judge;
 	size_t judged;
+	git_tree *policy_tree;	/* for bans of attesters, read on demand */
 };
 
 static int hook_git_error(struct err *err, const char *what)
@@ -79,6 +82,7 @@ static void hook_dispose(struct hook *hook)
 	}
 	free(hook->commands);
 	judge_free(hook->judge);
+	git_tree_free(hook->policy_tree);
 	cert_free(hook->cert);
 	policy_free(hook->policy);
 	policyref_free(hook->policy_files);
@@ -254,7 +258,7 @@ done:
 static int hook_load_policy(struct hook *hook, struct err *err)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
-	struct policy_options opts = {hook->settings.match_limit};
+	struct policy_options opts = {hook->settings.match_limit, true};
 	struct err why = {""};
 	int rc;
 
@@ -433,6 +437,33 @@ static int hook_check_cert(struct hook *hook, struct err *err)
 		       : 0;
 }
 
+/*
+ * SPEC 11: a banned attester counts for nothing.  The rules were loaded
+ * without banned/, so bans are looked up by path, in the policy as it was
+ * before the push, as the pusher's own is.
+ */
+static int hook_is_banned(const char *id, void *payload, struct err *err)
+{
+	struct hook *hook = payload;
+
+	if (hook->policy_tree == NULL &&
+	    keylookup_policy_tree(&hook->policy_tree, hook->repo,
+				  &hook->policy_commit, err) < 0)
+		return -1;
+	return keylookup_is_banned(hook->policy_tree, id, err);
+}
+
+/* What the push does to refs/apps/attestations, for the gate. */
+static const git_oid *hook_attest_new(const struct hook *hook)
+{
+	size_t i;
+
+	for (i = 0; i < hook->ncommands; i++)
+		if (strcmp(hook->commands[i].ref, GATE_REF) == 0)
+			return &hook->commands[i].new;
+	return NULL;
+}
+
 static int hook_judge(struct hook *hook, struct err *err)
 {
 	struct judge_config config = {0};
@@ -447,6 +478,9 @@ static int hook_judge(struct hook *hook, struct err *err)
 	/* SPEC 4: a skipList would let git's fsck wave through trees */
 	config.no_fast_path = hook->settings.fsck_skiplist;
 	config.match_limit = hook->settings.match_limit;
+	config.attest_new = hook_attest_new(hook);
+	config.banned = hook_is_banned;
+	config.banned_payload = hook;
 	clock_gettime(CLOCK_MONOTONIC, &config.deadline);
 	config.deadline.tv_sec += hook->settings.timeout;
 	if (judge_new(&hook->judge, hook->repo, hook->policy,

@@ -72,6 +72,7 @@ struct treediff_side {
 struct treediff_frame {
 	size_t path_len;	/* bytes of the path naming this directory */
 	unsigned ops_after;	/* ops of this path, due after its contents */
+	unsigned mode_after;	/* and its mode in the new tree */
 };
 
 struct treediff {
@@ -98,6 +99,7 @@ struct treediff {
 	const struct treediff_entry **cur;	/* one per side */
 	size_t cur_alloc;
 	struct buf path;
+	unsigned reported_mode;		/* see treediff_reported_mode() */
 };
 
 /* What one treediff_compare() call walks with. */
@@ -189,6 +191,11 @@ int treediff_new(struct treediff **out, git_odb *odb,
 done:
 	treediff_free(td);
 	return error;
+}
+
+unsigned treediff_reported_mode(const struct treediff *td)
+{
+	return td->reported_mode;
 }
 
 size_t treediff_entries_counted(const struct treediff *td)
@@ -668,12 +675,14 @@ static void treediff_path_cut(struct buf *path, size_t len)
 		path->ptr[len] = '\0';
 }
 
-static int treediff_report(struct treediff_walk *w, unsigned ops)
+static int treediff_report(struct treediff_walk *w, unsigned ops,
+			   unsigned new_mode)
 {
 	int error;
 
 	if (ops == 0 || w->cb == NULL)
 		return 0;
+	w->td->reported_mode = new_mode;
 	error = w->cb(ops, buf_cstr(&w->td->path), w->td->path.len,
 		      w->payload);
 	return error < 0 ? error : 0;
@@ -744,7 +753,7 @@ static unsigned treediff_own_ops(const struct treediff_entry *const *cur,
  * then every path below is equal in that base.
  */
 static int treediff_push(struct treediff_walk *w, unsigned ops_after,
-			 bool *pushed)
+			 unsigned mode_after, bool *pushed)
 {
 	struct treediff *td = w->td;
 	const struct treediff_entry *const *cur = td->cur;
@@ -772,6 +781,7 @@ static int treediff_push(struct treediff_walk *w, unsigned ops_after,
 	}
 	frame->path_len = td->path.len;
 	frame->ops_after = ops_after;
+	frame->mode_after = mode_after;
 	w->depth++;
 	*pushed = true;
 	return 0;
@@ -817,7 +827,7 @@ static int treediff_visit(struct treediff_walk *w)
 	struct treediff *td = w->td;
 	const struct treediff_entry *name = NULL;
 	size_t i, parent_len = td->path.len;
-	unsigned ops;
+	unsigned ops, mode;
 	bool pushed;
 	int error;
 
@@ -833,15 +843,16 @@ static int treediff_visit(struct treediff_walk *w)
 	    buf_put(&td->path, name->name, name->name_len) < 0)
 		return err_set(w->err, "out of memory");
 	ops = treediff_own_ops(td->cur, w->nsides);
+	mode = td->cur[0] != NULL ? td->cur[0]->mode : 0;
 	if (treediff_is_dir(td->cur[0])) {
 		/* create-directory before what is created inside */
-		if ((error = treediff_push(w, 0, &pushed)) < 0 ||
-		    (error = treediff_report(w, ops)) < 0)
+		if ((error = treediff_push(w, 0, 0, &pushed)) < 0 ||
+		    (error = treediff_report(w, ops, mode)) < 0)
 			return error;
 	} else {
 		/* what a directory held goes before what replaces it */
-		if ((error = treediff_push(w, ops, &pushed)) < 0 ||
-		    (!pushed && (error = treediff_report(w, ops)) < 0))
+		if ((error = treediff_push(w, ops, mode, &pushed)) < 0 ||
+		    (!pushed && (error = treediff_report(w, ops, mode)) < 0))
 			return error;
 	}
 	if (!pushed)
@@ -856,7 +867,8 @@ static int treediff_pop(struct treediff_walk *w)
 	const struct treediff_frame *frame = &td->frames[w->depth - 1];
 	int error;
 
-	if ((error = treediff_report(w, frame->ops_after)) < 0)
+	if ((error = treediff_report(w, frame->ops_after,
+				     frame->mode_after)) < 0)
 		return error;
 	w->depth--;
 	treediff_path_cut(&td->path,

@@ -99,6 +99,14 @@ int treediff_compare(struct treediff *td, const git_oid *new_tree,
 		     void *payload, struct err *err);
 
 /*
+ * During a callback: the mode of the reported path's entry in the new tree
+ * (0100644, 0100755, 0120000, 0160000 or 040000), or 0 when the new tree
+ * has nothing there.  For a caller whose rule depends on more than the op
+ * (an executable where only a regular file may be).
+ */
+unsigned treediff_reported_mode(const struct treediff *td);
+
+/*
  * Changed tree entries counted so far against the cap: each charged path,
  * directories included (a directory changed in place counts even when it
  * has no op of its own); entries of skipped identical subtrees never do.

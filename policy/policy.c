@@ -4,33 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "group.h"
 #include "keypath.h"
-#include "match.h"
-#include "rule.h"
-#include "userid.h"
-
-struct policy {
-	struct rule_set rules;
-	struct group_set groups;
-	struct match_env *env;
-	char **keys;		/* ids that have a key file (SPEC 2) */
-	size_t nkeys;
-	char **banned;		/* ids of banned/<ID>: in no group */
-	size_t nbanned;
-
-	/* per pusher: whose rules reach them */
-	bool cache_valid;
-	char cache_user[USERID_LEN + 1];
-	bool cache_is_owner;
-	bool *in_group;		/* one per group */
-	bool *who_applies;	/* one per rule */
-
-	/* per pusher and ref: the rules that reach both, in file order */
-	char *cache_ref;	/* NULL: not computed */
-	size_t *candidates;
-	size_t ncandidates;
-};
+#include "policy_int.h"
 
 static const char policy_apps_prefix[] = "refs/apps/";
 static const char policy_replace_prefix[] = "refs/replace/";
@@ -572,6 +547,7 @@ int policy_load(struct policy **out, const struct policy_file *files,
 	struct buf msg = BUF_INIT;
 	size_t i;
 	int pass;
+	bool lint;
 	int error = -1;
 
 	*out = NULL;
@@ -592,7 +568,10 @@ int policy_load(struct policy **out, const struct policy_file *files,
 		if (pass == 0 && group_resolve(&policy->groups, diags) < 0)
 			goto oom;
 	}
-	if (policy_link(policy, diags) < 0 || policy_lint(policy, diags) < 0)
+	lint = opts == NULL || !opts->no_lint;
+	if (policy_link(policy, diags) < 0 ||
+	    policy__link_requires(policy, diags) < 0 ||
+	    (lint && policy_lint(policy, diags) < 0))
 		goto oom;
 	if (policy->groups.count > 0 &&
 	    (policy->in_group = calloc(policy->groups.count, 1)) == NULL)
@@ -601,6 +580,10 @@ int policy_load(struct policy **out, const struct policy_file *files,
 	    ((policy->who_applies = calloc(policy->rules.count, 1)) == NULL ||
 	     (policy->candidates = calloc(policy->rules.count,
 					  sizeof(size_t))) == NULL))
+		goto oom;
+	/* it asks policy_check(), which needs the caches and a sound policy */
+	if (lint && diags->errors == 0 &&
+	    policy__lint_requires(policy, diags) < 0)
 		goto oom;
 	policy_sort_diags(diags, 0);
 	if ((first = diag_first_error(diags)) != NULL) {
@@ -688,14 +671,15 @@ bool policy_in_group(struct policy *policy, const char *user, bool is_owner,
 }
 
 /*
- * Whether a ref rule reaches ref at all.  Under refs/replace/ and
- * refs/apps/ only a pattern written for them does (SPEC 3, 5): `.*` never
- * grants a replace ref (which would rewrite history for every fetcher),
- * and `maintainers delete .*` never deletes the merge-request data.
+ * Under refs/replace/ and refs/apps/ only a pattern written for them
+ * reaches (SPEC 3, 5): `.*` never grants a replace ref (which would
+ * rewrite history for every fetcher), `maintainers delete .*` never
+ * deletes the merge-request data, and `heads/.*` never gates app data.
  */
-static bool policy_ref_rule_reaches(const struct rule *rule, const char *ref)
+bool policy__ref_pattern_reaches(const struct match_pattern *pattern,
+				 const char *ref)
 {
-	const char *body = policy_pattern_body(rule->pattern);
+	const char *body = policy_pattern_body(pattern);
 
 	if (policy_starts_with(ref, policy_replace_prefix))
 		return policy_starts_with(body, "replace/");
@@ -715,7 +699,7 @@ static int policy_rule_reaches(struct policy *policy, const struct rule *rule,
 	int reaches;
 
 	if (rule->kind == OP_KIND_REF)
-		return policy_ref_rule_reaches(rule, ref);
+		return policy__ref_pattern_reaches(rule->pattern, ref);
 	if (rule->section == RULE_NO_SECTION)
 		/* SPEC 5: broad rules never reach the policy or app data */
 		return !policy_starts_with(ref, policy_apps_prefix);

@@ -43,6 +43,12 @@ struct policy_file {
 
 struct policy_options {
 	uint32_t match_limit;	/* gitapps.regexMatchLimit; 0: the default */
+	/*
+	 * Skip the checks that only warn (lint): the hook loads a policy
+	 * on every push and prints no warning, and some lints ask the
+	 * policy many questions.  Errors are found all the same.
+	 */
+	bool no_lint;
 };
 
 /*

@@ -78,9 +78,10 @@ struct policy_require_result {
  * (for a merge commit the ids of C and of R together, SPEC 11).  An id
  * counts when it is a member of requirement->group (through @owner when
  * it is one of owners), is not banned (banned ids are members of nothing;
- * banned NULL: policy_is_banned()) and, under !self, is neither pusher
- * nor one of excluded[] (the authors of the attested commits).  Ids that
- * are not 40 upper-case hex never count.
+ * banned NULL: policy_is_banned(); an owner is never banned, SPEC 2, so
+ * is never asked about) and, under !self, is neither pusher nor one of
+ * excluded[] (the authors of the attested commits).  Ids that are not 40
+ * upper-case hex never count.
  *
  * Fills *out (dispose with policy_require_result_dispose()) and returns 0,
  * or returns -1 with err set.

@@ -49,7 +49,28 @@ struct rule_base {
 	struct match_pattern *pattern;	/* never holds $user_id */
 };
 
-/* Every rule, section and base line of a policy, in file order. */
+/* One N:kind[!self] item of a require line. */
+struct rule_require_item {
+	unsigned count;		/* N, 1 to 999 */
+	char *kind;		/* [a-z][a-z0-9-]{0,63} */
+	bool not_self;		/* !self */
+};
+
+/*
+ * A `GROUP require N:kind[!self][,...] REF-REGEX` line of a refs/ file
+ * (SPEC 11): refs it matches move only with the attestations it names.
+ */
+struct rule_require {
+	const char *file;	/* borrowed from the rule_set */
+	unsigned line;
+	char *group;		/* GROUP as written: a group name */
+	size_t group_index;	/* set by the caller's linking */
+	struct match_pattern *pattern;	/* never holds $user_id */
+	struct rule_require_item *items;
+	size_t nitems;
+};
+
+/* Every rule, section, base and require line of a policy, in file order. */
 struct rule_set {
 	struct rule *rules;
 	size_t count, alloc;
@@ -57,6 +78,8 @@ struct rule_set {
 	size_t nsections, sections_alloc;
 	struct rule_base *bases;
 	size_t nbases, bases_alloc;
+	struct rule_require *requires;
+	size_t nrequires, requires_alloc;
 	char **files;		/* owned copies of the file names */
 	size_t nfiles, files_alloc;
 };
@@ -66,11 +89,14 @@ void rule_set_dispose(struct rule_set *set);
 
 /*
  * Parse one file (name as in the policy tree, buf of len bytes) of the
- * given kind: OP_KIND_REF for refs/<name>.conf (no sections; `base` lines),
- * OP_KIND_TREE for branches/<name>.conf.  A `require` line (SPEC 11) is
- * an error for now.  Every problem becomes a `file:line` error in diags and
- * parsing goes on, so that lint can list them all; the rules that did parse
- * are appended to set.  Returns 0, or -1 only when memory runs out.
+ * given kind: OP_KIND_REF for refs/<name>.conf (no sections; `base` and
+ * `require` lines), OP_KIND_TREE for branches/<name>.conf.  A `require`
+ * line (SPEC 11) is checked here for all but its group's existence and
+ * the reserved refs its pattern must not match, which need the whole
+ * policy (policy/require.c).  Every problem becomes a `file:line` error
+ * in diags and parsing goes on, so that lint can list them all; the rules
+ * that did parse are appended to set.  Returns 0, or -1 only when memory
+ * runs out.
  */
 int rule_parse(struct rule_set *set, const char *file, const char *buf,
 	       size_t len, enum op_kind kind, struct diag_list *diags);

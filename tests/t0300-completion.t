@@ -28,7 +28,7 @@ complete () {
 test_expect_success COMPLETION 'git mr <TAB> offers every subcommand' '
 	complete git mr "" >out &&
 	for c in init create update comment label close reopen merge list \
-		show diff checkout search fetch
+		show diff checkout search fetch approve unapprove
 	do
 		grep -x "$c" out || return 1
 	done

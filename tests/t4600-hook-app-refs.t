@@ -12,6 +12,7 @@ gets in.'
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/lib-hook.sh"
 . "$SRC/tests/lib-raw.sh"
+. "$SRC/tests/lib-gates.sh"
 
 test_expect_success 'setup: an owner and Alice, a maintainer; main, app refs' '
 	test_when_finished stop_gpg_agent &&
@@ -36,7 +37,9 @@ test_expect_success 'setup: an owner and Alice, a maintainer; main, app refs' '
 		push_ok "$OWNER" origin HEAD:refs/heads/main &&
 		push_ok "$OWNER" origin HEAD:refs/heads/topic &&
 		push_ok "$OWNER" origin HEAD:refs/apps/merge-reqs/data &&
-		push_ok "$OWNER" origin HEAD:refs/apps/attestations
+		att=$(att_commit -p none 100644 "$(att_path approved HEAD $OWNER)") &&
+		push_ok "$OWNER" origin $att:refs/apps/attestations &&
+		echo $att >../att
 	) &&
 	ref_is server.git refs/apps/merge-reqs/data $(git -C client rev-parse HEAD)
 '
@@ -85,7 +88,7 @@ test_expect_success 'nobody, not even an owner, deletes refs/apps/attestations' 
 		cd client &&
 		push_denied "$OWNER" origin :refs/apps/attestations
 	) &&
-	ref_is server.git refs/apps/attestations $(git -C client rev-parse HEAD) &&
+	ref_is server.git refs/apps/attestations $(cat att) &&
 	said "denied: $OWNER may not delete apps/attestations" &&
 	said "hint: nobody may delete refs/apps/attestations"
 '

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../policy/attestpath.h"
 #include "../merge-reqs/edit.h"
 
 static int attest_git_error(struct err *err, const char *what)
@@ -17,19 +18,7 @@ static int attest_git_error(struct err *err, const char *what)
 
 bool attest_kind_valid(const char *kind)
 {
-	size_t i;
-
-	if (kind == NULL || !(kind[0] >= 'a' && kind[0] <= 'z'))
-		return false;
-	for (i = 1; kind[i]; i++) {
-		char c = kind[i];
-
-		if (i >= ATTEST_KIND_MAX ||
-		    !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-'))
-			return false;
-	}
-	return true;
+	return kind != NULL && attestpath_kind_is_valid(kind, strlen(kind));
 }
 
 /* "<aa>/<bb>/<rest>" of commit, lower-case hex (git_oid_fmt's case). */
@@ -45,7 +34,7 @@ static void attest_dir(char out[GIT_OID_HEXSZ + 3], const git_oid *commit)
 int attest_path(char out[ATTEST_PATH_SIZE], const git_oid *commit,
 		const char *kind, const char *user, struct err *err)
 {
-	char dir[GIT_OID_HEXSZ + 3];
+	char hex[GIT_OID_HEXSZ + 1];
 
 	out[0] = '\0';
 	if (!attest_kind_valid(kind))
@@ -54,8 +43,10 @@ int attest_path(char out[ATTEST_PATH_SIZE], const git_oid *commit,
 	if (user == NULL || !userid_is_valid(user, strlen(user)))
 		return err_set(err, "'%.80s' is not a user id",
 			       user ? user : "");
-	attest_dir(dir, commit);
-	snprintf(out, ATTEST_PATH_SIZE, "%s/%s/%s", dir, kind, user);
+	git_oid_tostr(hex, sizeof(hex), commit);
+	/* the layout is the hook's (policy/attestpath.c): one definition */
+	if (attestpath_format(out, hex, kind, user) < 0)
+		return err_set(err, "no attestation path for %s", hex);
 	return 0;
 }
 

@@ -9,17 +9,17 @@
 
 #include "../../common/buf.h"
 #include "../../common/err.h"
+#include "../../policy/attestpath.h"
 #include "../../policy/userid.h"
 
 /* The ref attestations live on (hooks/gate.h calls it GATE_REF). */
 #define ATTEST_REF "refs/apps/attestations"
 
 /* SPEC 11: a kind matches [a-z][a-z0-9-]{0,63}. */
-#define ATTEST_KIND_MAX 64
+#define ATTEST_KIND_MAX ATTESTPATH_KIND_MAX
 
 /* "<aa>/<bb>/<rest>/<kind>/<user-id>" and its NUL. */
-#define ATTEST_PATH_SIZE \
-	(GIT_OID_HEXSZ + 2 + 1 + ATTEST_KIND_MAX + 1 + USERID_LEN + 1)
+#define ATTEST_PATH_SIZE ATTESTPATH_SIZE
 
 /* Whether kind is a valid attestation kind. */
 bool attest_kind_valid(const char *kind);

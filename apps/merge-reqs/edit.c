@@ -119,6 +119,29 @@ int edit_label_remove(struct edit *edit, struct store *store,
 	return 0;
 }
 
+int edit_comment(struct edit *edit, struct store *store,
+		 const struct store_id *id, const char *commenter,
+		 const struct comment *c, unsigned long *k, struct err *err)
+{
+	struct buf text = BUF_INIT;
+	char path[160];
+	int status = -1;
+
+	if (store_next_comment(store, id, commenter, k, err) < 0)
+		goto done;
+	if (comment_format(&text, c) < 0) {
+		err_set(err, "out of memory");
+		goto done;
+	}
+	snprintf(path, sizeof(path), "merge-reqs/%s/%lu/comments/%s/%lu",
+		 id->user, id->n, commenter, *k);
+	status = edit_put(edit, path, text.ptr, text.len, GIT_FILEMODE_BLOB,
+			  err);
+done:
+	buf_dispose(&text);
+	return status;
+}
+
 int edit_commit(struct edit *edit, const git_oid *parent,
 		const git_signature *sig, const char *message, git_oid *out,
 		struct err *err)

@@ -35,6 +35,15 @@ int edit_label_remove(struct edit *edit, struct store *store,
 		      struct err *err);
 
 /*
+ * Post c as commenter's next comment on request id (its number into *k):
+ * merge-reqs/<u>/<n>/comments/<commenter>/<k>, numbered from what store
+ * holds.  Returns 0, or -1 with err set.
+ */
+int edit_comment(struct edit *edit, struct store *store,
+		 const struct store_id *id, const char *commenter,
+		 const struct comment *c, unsigned long *k, struct err *err);
+
+/*
  * Apply the updates to parent's tree (parent NULL: the empty tree) and
  * write a commit of it with message, by sig (author and committer).
  * Returns 0 with *out set, or -1 with err set.

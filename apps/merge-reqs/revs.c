@@ -15,6 +15,25 @@ void revs_ref_name(char *out, size_t size, const struct store_id *id,
 		 id->n, k);
 }
 
+bool revs_parse_ref(const char *name, struct store_id *id, unsigned long *k)
+{
+	const char *slash = strchr(name, '/'), *dash;
+
+	if (slash == NULL || slash - name != USERID_LEN ||
+	    !userid_is_valid(name, USERID_LEN))
+		return false;
+	dash = strstr(slash + 1, "-v");
+	if (dash == NULL || !comment_number_valid(slash + 1,
+						  (size_t)(dash - slash - 1)) ||
+	    !comment_number_valid(dash + 2, strlen(dash + 2)))
+		return false;
+	memcpy(id->user, name, USERID_LEN);
+	id->user[USERID_LEN] = '\0';
+	id->n = strtoul(slash + 1, NULL, 10);
+	*k = strtoul(dash + 2, NULL, 10);
+	return true;
+}
+
 static int revs_cmp(const void *a, const void *b)
 {
 	const struct revision *x = a, *y = b;
@@ -108,5 +127,66 @@ int revs_list(git_repository *repo, const struct store_id *id,
 	/* no revisions: *out is NULL, which qsort may not be given */
 	if (*count > 1)
 		qsort(*out, *count, sizeof(**out), revs_cmp);
+	return 0;
+}
+
+static int revs_of_cmp(const void *a, const void *b)
+{
+	const struct revision_of *x = a, *y = b;
+	int c = strcmp(x->id.user, y->id.user);
+
+	if (c)
+		return c;
+	if (x->id.n != y->id.n)
+		return x->id.n < y->id.n ? -1 : 1;
+	return revs_cmp(&x->rev, &y->rev);
+}
+
+int revs_list_all(git_repository *repo, struct revision_of **out,
+		  size_t *count, struct err *err)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	size_t alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (git_reference_iterator_glob_new(&it, repo,
+					    "refs/apps/merge-reqs/*") < 0)
+		return err_set(err, "cannot list the revision tags");
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		struct revision_of r;
+		const char *name = git_reference_name(ref) +
+				   strlen("refs/apps/merge-reqs/");
+
+		if (revs_parse_ref(name, &r.id, &r.rev.k) &&
+		    revs_read(repo, ref, &r.rev, NULL) == 0) {
+			if (*count == alloc) {
+				size_t grow = alloc ? alloc * 2 : 64;
+				struct revision_of *more =
+					realloc(*out, grow * sizeof(*more));
+
+				if (more == NULL) {
+					git_reference_free(ref);
+					rc = -1;
+					break;
+				}
+				*out = more;
+				alloc = grow;
+			}
+			(*out)[(*count)++] = r;
+		}
+		git_reference_free(ref);
+	}
+	git_reference_iterator_free(it);
+	if (rc != GIT_ITEROVER) {
+		free(*out);
+		*out = NULL;
+		*count = 0;
+		return err_set(err, "cannot list the revision tags");
+	}
+	if (*count > 1)
+		qsort(*out, *count, sizeof(**out), revs_of_cmp);
 	return 0;
 }
