@@ -79,20 +79,17 @@ static int ci_post_attest(struct mr_ctx *ctx, struct ci_post *a,
 {
 	struct attest_change change;
 	struct buf text = BUF_INIT;
-	git_tree *root = NULL;
 	char message[80];
-	int rc = -1;
+	int rc;
 
 	*wrote = false;
-	memset(&change, 0, sizeof(change));
-	if (attest_tree(&root, &a->attest, ctx->repo, err) < 0)
-		goto done;
-	a->has_attest = root != NULL;
+	/* on the local tip as last fetched (mr_reload keeps it) */
+	a->has_attest = ctx->has_attest;
+	git_oid_cpy(&a->attest, &ctx->attest);
 	if (attest_text_mr(&text, a->p->id.user, a->p->id.n, a->p->k,
-			   &a->p->commit) < 0) {
-		rc = err_set(err, "out of memory");
-		goto done;
-	}
+			   &a->p->commit) < 0)
+		return err_set(err, "out of memory");
+	memset(&change, 0, sizeof(change));
 	git_oid_cpy(&change.commit, &a->p->commit);
 	change.kind = "ci-pass";
 	change.user = ctx->me;
@@ -103,18 +100,14 @@ static int ci_post_attest(struct mr_ctx *ctx, struct ci_post *a,
 	rc = attest_commit(&ref->id, ctx->repo,
 			   a->has_attest ? &a->attest : NULL, &change, a->sig,
 			   message, err);
-	if (rc == GIT_EEXISTS) {
-		rc = 0;
-		goto done;
-	}
+	buf_dispose(&text);
+	if (rc == GIT_EEXISTS)
+		return 0;
 	if (rc < 0)
-		goto done;
+		return -1;
 	snprintf(ref->name, sizeof(ref->name), "%s", ATTEST_REF);
 	*wrote = true;
-done:
-	git_tree_free(root);
-	buf_dispose(&text);
-	return rc;
+	return 0;
 }
 
 /*
@@ -124,18 +117,14 @@ done:
  */
 static int ci_post_attest_moved(struct mr_ctx *ctx, void *data)
 {
-	struct ci_post *a = data;
-	git_oid now;
-	int rc;
+	const struct ci_post *a = data;
 
+	/* only a push that carried an attestation can have lost on it */
 	if (!a->attests)
 		return 0;
-	rc = git_reference_name_to_id(&now, ctx->repo, ATTEST_REF);
-	if (rc == GIT_ENOTFOUND)
-		return a->has_attest;
-	if (rc < 0)
-		return -1;
-	return !a->has_attest || !git_oid_equal(&now, &a->attest);
+	if (!ctx->has_attest || !a->has_attest)
+		return ctx->has_attest != a->has_attest;
+	return !git_oid_equal(&ctx->attest, &a->attest);
 }
 
 /*
