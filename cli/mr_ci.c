@@ -325,7 +325,7 @@ static enum ci_result ci_outcome(const struct ci_settings *s,
 
 /* Test one revision and post its result. */
 static int ci_test(struct mr_ctx *ctx, const struct ci_settings *s,
-		   const struct ci_pending *p)
+		   const struct ci_pending *p, bool may_attest)
 {
 	struct sandbox_result run;
 	struct buf body = BUF_INIT;
@@ -372,8 +372,8 @@ static int ci_test(struct mr_ctx *ctx, const struct ci_settings *s,
 			   run.printed > run.log.len ? "; the end of it:" : ":",
 			   buf_cstr(&run.log));
 	buf_dispose(&run.log);
-	if ((status = ci_post(ctx, p, result, buf_cstr(&body), &skipped)) ==
-	    0)
+	if ((status = ci_post(ctx, p, result, buf_cstr(&body), may_attest,
+			      &skipped)) == 0)
 		printf("  %s: %s\n", ci_result_name(result),
 		       skipped ? skipped : "posted");
 	buf_dispose(&body);
@@ -385,7 +385,7 @@ static int ci_round(struct mr_ctx *ctx, const struct ci_settings *s)
 	struct ci_pending *pending = NULL;
 	struct mr_roles roles;
 	size_t i, count = 0;
-	bool member;
+	bool member, may_attest = false;
 	int status;
 
 	if ((status = mr_fetch(ctx, true)) != 0)
@@ -393,17 +393,28 @@ static int ci_round(struct mr_ctx *ctx, const struct ci_settings *s)
 	mr_roles_load(ctx, &roles);
 	member = roles.policy &&
 		 policy_in_group(roles.policy, ctx->me, false, "ci");
+	if (member)
+		status = ci_may_attest(ctx, roles.policy, &may_attest);
 	mr_roles_free(&roles);
 	mr_warnings_flush(ctx);
 	if (!member)
 		return cli_fatal("%.16s is not in the ci group of " POLICY_REF
 				 ": its results would count for nothing",
 				 ctx->me);
+	if (status != 0)
+		return status;
+	/* said every round, as the policy may change between them */
+	if (!may_attest)
+		fprintf(stderr, "warning: " POLICY_REF " does not let %.16s "
+				"write ci-pass on " ATTEST_REF ": passes are "
+				"posted unattested, and count for no "
+				"requirement\n",
+			ctx->me);
 	if ((status = ci_find(ctx, &pending, &count)) != 0)
 		return status;
 	/* one revision that cannot be posted does not starve the rest */
 	for (i = 0; i < count && !ci_stop; i++)
-		if (ci_test(ctx, s, &pending[i]) != 0)
+		if (ci_test(ctx, s, &pending[i], may_attest) != 0)
 			status = CLI_EXIT_FATAL;
 	if (count == 0)
 		printf("no revision waits for a result\n");

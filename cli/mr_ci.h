@@ -34,15 +34,26 @@ bool ci_has_result(struct store *store, const struct ci_pending *p,
 		   const char *me);
 
 /*
+ * Whether the policy lets us write our ci-pass attestations on
+ * refs/apps/attestations (the ref op and the file).  Where it does not,
+ * no requirement can count on them either, so passes are posted
+ * unattested rather than not at all.  policy NULL (it does not load):
+ * false.  Returns 0, or an exit code after printing why.
+ */
+int ci_may_attest(struct mr_ctx *ctx, struct policy *policy, bool *out);
+
+/*
  * Post result for p with body (the log's tail) in one signed atomic push:
  * the comment file, the labels when p is its request's latest revision,
- * and for a pass the ci-pass attestation of p's commit (SPEC 11).  Redone
- * on a new tip when someone else pushed first.  *skipped says why nothing
- * was posted (another run of the bot had posted this result by then, or
- * the request was closed or merged meanwhile), else is NULL (a static
- * string).  Returns 0, or an exit code after printing why.
+ * and for a pass, when may_attest, the ci-pass attestation of p's commit
+ * (SPEC 11).  Redone on a new tip when someone else pushed first.
+ * *skipped says why nothing was posted (another run of the bot had posted
+ * this result by then, or the request was closed or merged meanwhile),
+ * else is NULL (a static string).  Returns 0, or an exit code after
+ * printing why.
  */
 int ci_post(struct mr_ctx *ctx, const struct ci_pending *p,
-	    enum ci_result result, const char *body, const char **skipped);
+	    enum ci_result result, const char *body, bool may_attest,
+	    const char **skipped);
 
 #endif

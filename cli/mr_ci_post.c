@@ -59,6 +59,7 @@ struct ci_post {
 	const struct ci_pending *p;
 	enum ci_result result;
 	const char *body;
+	bool may_attest;	/* the policy lets us write ci-pass */
 	const char *skipped;	/* why nothing was posted, or NULL */
 	bool attests;		/* the build pushes refs/apps/attestations */
 	bool has_attest;	/* ... on top of a local tip */
@@ -208,7 +209,7 @@ static int ci_post_build(struct mr_ctx *ctx, struct store *store,
 	     ci_post_labels(&edit, store, &req, a->result, &err) < 0) ||
 	    edit_commit(&edit, tip, a->sig, "CI result\n", &refs[0].id,
 			&err) < 0 ||
-	    (a->result == CI_PASS &&
+	    (a->result == CI_PASS && a->may_attest &&
 	     ci_post_attest(ctx, a, &refs[1], &attested, &err) < 0))
 		status = cli_fatal("cannot post the result of %.16s/%lu "
 				   "revision %lu: %s",
@@ -226,13 +227,47 @@ static int ci_post_build(struct mr_ctx *ctx, struct store *store,
 	return status;
 }
 
+int ci_may_attest(struct mr_ctx *ctx, struct policy *policy, bool *out)
+{
+	struct policy_request q;
+	struct policy_verdict v;
+	struct err err = {{0}};
+	char path[ATTEST_PATH_SIZE];
+	git_oid any;
+
+	*out = false;
+	if (policy == NULL)
+		return 0;
+	/* any commit will do: rules name kinds and ids, not commits */
+	memset(&any, 0, sizeof(any));
+	if (attest_path(path, &any, "ci-pass", ctx->me, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	memset(&q, 0, sizeof(q));
+	q.user = ctx->me;
+	q.ref = ATTEST_REF;
+	q.op = ctx->has_attest ? OP_FAST_FORWARD : OP_CREATE_BRANCH;
+	if (policy_check(policy, &q, &v, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	if (!v.allowed)
+		return 0;
+	q.op = OP_CREATE_FILE;
+	q.path = path;
+	q.path_len = strlen(path);
+	if (policy_check(policy, &q, &v, &err) < 0)
+		return cli_fatal("%s", err.msg);
+	*out = v.allowed;
+	return 0;
+}
+
 int ci_post(struct mr_ctx *ctx, const struct ci_pending *p,
-	    enum ci_result result, const char *body, const char **skipped)
+	    enum ci_result result, const char *body, bool may_attest,
+	    const char **skipped)
 {
 	struct ci_post post = {0};
 	int status;
 
 	*skipped = NULL;
+	post.may_attest = may_attest;
 	post.p = p;
 	post.result = result;
 	post.body = body;

@@ -62,6 +62,7 @@ test_expect_success 'a pass attests exactly its commit, under the bot'"'"'s id, 
 	test_when_finished stop_gpg_agent &&
 	ci_run ci >out 2>err &&
 	grep "pass: posted" out &&
+	! grep "posted unattested" err &&
 	result 1 1 >pass &&
 	grep "^Result: pass\$" pass &&
 	git -C server.git ls-tree -r $ATTEST >tree &&
@@ -237,6 +238,27 @@ test_expect_success 'a lost race on refs/apps/attestations alone is fetched and 
 	git -C server.git cat-file -e "$ATTEST:$other" &&
 	git -C server.git cat-file -e "$ATTEST:$(attested 8 1)" &&
 	test "$(git -C server.git rev-parse "$DATA^")" = "$data"
+'
+
+test_expect_success 'where the policy lets ci write no ci-pass, a pass is posted unattested' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd owner &&
+		git mr fetch >/dev/null 2>&1 &&
+		policy=$(mr_edit refs/apps/access-control "ci attests nothing" \
+			- branches/attestations.conf -) &&
+		push_ok "$OWNER" origin "$policy:refs/apps/access-control"
+	) &&
+	propose unattested "exit 0" "Passes, unattested" &&
+	attest=$(server_rev $ATTEST) &&
+	ci_run ci >out 2>err &&
+	grep "warning: refs/apps/access-control does not let $(echo $CI | cut -c1-16) write ci-pass on $ATTEST" err &&
+	grep "pass: posted" out &&
+	result 9 1 >unattested &&
+	grep "^Result: pass\$" unattested &&
+	on_server merge-reqs/$BOB/9/labels/ci-pass &&
+	test "$(server_rev $ATTEST)" = "$attest" &&
+	no_attestation 9 1
 '
 
 test_done
