@@ -8,6 +8,8 @@
 #                       writes $(O)/bench/results-quick.tsv
 #   make bench-identity section 6 alone (identity at scale): its rows
 #                       of bench/results.tsv are replaced, the rest kept
+#   make bench-gates    section 7 alone (merge gates, 1,000,000
+#                       attestations, made once): likewise
 #
 # docs/performance.md says what is measured, how, and the last results.
 
@@ -41,4 +43,7 @@ bench-quick: all $(BENCH_PROGRAMS)
 bench-identity: all $(BENCH_PROGRAMS)
 	perl bench/run --build $(O) --only identity
 
-.PHONY: bench bench-quick bench-identity
+bench-gates: all $(BENCH_PROGRAMS)
+	perl bench/run --build $(O) --only gates
+
+.PHONY: bench bench-quick bench-identity bench-gates

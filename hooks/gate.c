@@ -242,7 +242,8 @@ static int gate_authors(struct gate_ids *out, git_repository *repo,
 	git_reference *ref = NULL;
 	int rc, error = -1;
 
-	if (git_reference_iterator_new(&it, repo) < 0)
+	/* the glob's fixed prefix keeps loose refs elsewhere unread */
+	if (git_reference_iterator_glob_new(&it, repo, "refs/apps/*") < 0)
 		return gate_git_error(err, "cannot list refs");
 	while ((rc = git_reference_next(&ref, it)) == 0) {
 		const char *name = git_reference_name(ref);

@@ -611,7 +611,8 @@ static int judge_policy_update(struct judge *judge, const char *user,
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct policyref *files = NULL;
 	struct policy *next = NULL;
-	struct policy_options opts = {judge->config.match_limit, true};
+	struct policy_options opts = {.match_limit = judge->config.match_limit,
+				      .no_lint = true};
 	struct err why = {""};
 	struct buf text = BUF_INIT;
 	int error = -1;

@@ -258,7 +258,8 @@ done:
 static int hook_load_policy(struct hook *hook, struct err *err)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
-	struct policy_options opts = {hook->settings.match_limit, true};
+	struct policy_options opts = {.match_limit = hook->settings.match_limit,
+				      .no_lint = true};
 	struct err why = {""};
 	int rc;
 

@@ -20,7 +20,8 @@ static const char *const require_reserved[] = {
 	"apps/audit",
 };
 
-#define REQUIRE_NRESERVED (sizeof(require_reserved) / sizeof(require_reserved[0]))
+#define REQUIRE_NRESERVED                                                      \
+	(sizeof(require_reserved) / sizeof(require_reserved[0]))
 
 static const char *require_pattern_body(const struct match_pattern *pattern)
 {
@@ -485,7 +486,16 @@ int policy__lint_requires(struct policy *policy, struct diag_list *diags)
 		goto done;
 	for (i = 0; i < policy->rules.nrequires; i++) {
 		const struct rule_require *req = &policy->rules.requires[i];
+		const char *text = match_pattern_text(req->pattern);
 
+		/* such a line protects nothing, and fails open silently */
+		if ((strncmp(text, "refs/", 5) == 0 ||
+		     strncmp(text, "^refs/", 6) == 0) &&
+		    diag_add(diags, DIAG_WARNING, req->file, req->line,
+			     "pattern '%s' starts with 'refs/', but ref names "
+			     "are matched without it",
+			     text) < 0)
+			goto done;
 		for (j = 0; j < req->nitems; j++)
 			if (require_lint_kind(&lint, req, &req->items[j],
 					      diags) < 0)

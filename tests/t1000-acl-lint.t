@@ -206,6 +206,72 @@ test_expect_success 'every error of a file is reported, in line order' '
 	test_cmp expect repo.git/out
 '
 
+test_expect_success 'require lines: every error of a line, in refs/ only' '
+	mkdir -p policies/require/refs policies/require/branches \
+		policies/require/groups &&
+	printf "[reviewers]\nmember = @owner\n" >policies/require/groups/g.conf &&
+	cat >policies/require/refs/r.conf <<-\EOF &&
+	reviewers require 2:approved heads/main
+	anyone require 0:approved,1:ci-pass!me heads/.*
+	reviewers require 1:approved heads/u/${user_id}
+	reviewers require 1:approved apps/.*
+	devs require 1:approved heads/main
+	EOF
+	echo "reviewers require 1:approved heads/main" \
+		>policies/require/branches/r.conf &&
+	(
+		cd repo.git &&
+		test_expect_code 1 lint_files require
+	) &&
+	cat >expect <<-\EOF &&
+	branches/r.conf:1: require lines belong in refs/*.conf
+	refs/r.conf:2: require needs a group of groups/*.conf, not '\''anyone'\''
+	refs/r.conf:2: invalid count '\''0'\'' in '\''0:approved'\'': N runs from 1 to 999
+	refs/r.conf:2: unknown suffix '\''!me'\'' in '\''1:ci-pass!me'\'': only !self may follow a kind
+	refs/r.conf:3: $user_id in require pattern '\''heads/u/${user_id}'\'': a requirement is the same for every pusher
+	refs/r.conf:4: require pattern '\''apps/.*'\'' matches apps/access-control: requirements never gate refs/apps/access-control, refs/apps/attestations or refs/apps/audit
+	refs/r.conf:5: unknown group '\''devs'\''
+	EOF
+	test_cmp expect repo.git/out
+'
+
+test_expect_success 'require lines: a protected ref the owner may force or delete' '
+	mkdir -p policies/protect/refs policies/protect/groups &&
+	printf "[reviewers]\nmember = @owner\n" >policies/protect/groups/g.conf &&
+	echo "reviewers require 1:approved!self heads/main" \
+		>policies/protect/refs/r.conf &&
+	(
+		cd repo.git &&
+		lint_files protect
+	) &&
+	cat >expect <<-\EOF &&
+	refs/r.conf:1: warning: heads/main is protected by require but owner may force it (refs/owner.conf:2): a rollback to an old attested commit needs no new attestation
+	refs/r.conf:1: warning: heads/main is protected by require but owner may delete it (refs/owner.conf:2): a rollback to an old attested commit needs no new attestation
+	EOF
+	test_cmp expect repo.git/out
+'
+
+test_expect_success 'require lines: a kind that no rule lets anyone write' '
+	mkdir -p policies/kinds/refs policies/kinds/branches policies/kinds/groups &&
+	printf "[reviewers]\nmember = @owner\n" >policies/kinds/groups/g.conf &&
+	echo "reviewers require 1:approved,1:sign-off heads/main" \
+		>policies/kinds/refs/r.conf &&
+	cat >policies/kinds/branches/owner.conf <<-\EOF &&
+	owner create-directory,create-file,create-symlink,create-gitlink,modify,delete .*
+	[apps/attestations]
+	reviewers create-directory,create-file .*/approved/.*
+	EOF
+	(
+		cd repo.git &&
+		lint_files kinds
+	) &&
+	grep -v "may force it\|may delete it" repo.git/out >actual &&
+	cat >expect <<-\EOF &&
+	refs/r.conf:1: warning: required kind '\''sign-off'\'': no rule lets anyone write it (create-file of <aa>/<bb>/<rest>/sign-off/<user-id> on refs/apps/attestations)
+	EOF
+	test_cmp expect actual
+'
+
 test_expect_success 'warnings do not change the exit code' '
 	mkdir -p policies/warn/refs policies/warn/branches policies/warn/groups &&
 	printf "[empty]\n" >policies/warn/groups/g.conf &&

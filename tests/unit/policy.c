@@ -1002,7 +1002,7 @@ static void policy__hostile_section_regex_is_an_error(void **state)
 static void policy__match_limit_is_an_option(void **state)
 {
 	struct fx *fx = *state;
-	struct policy_options opts = {100};
+	struct policy_options opts = {.match_limit = 100};
 	struct policy_request req;
 	struct policy_verdict v;
 

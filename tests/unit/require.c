@@ -231,6 +231,10 @@ static const char *counted(struct fx *fx, size_t i, const char *pusher,
 	return buf_cstr(&fx->text);
 }
 
+/* a kind of 65 bytes: one too many */
+#define KIND65                                                                 \
+	"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm"
+
 static void require__parse_errors_name_file_and_line(void **state)
 {
 	struct fx *fx = *state;
@@ -261,73 +265,74 @@ static void require__parse_errors_name_file_and_line(void **state)
 		   "maintainers require 1:approved heads/(\n"
 		   "maintainers require 1:approved\n"
 		   "owner require x:y!z,1:a-b  heads/(\n"
-		   "maintainers require 1:a" /* 65 bytes: one too many */
-		   "bcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcd"
-		   "efghijklm heads/a\n");
+		   "maintainers require 1:" KIND65 " heads/a\n");
 	add_file(fx, "branches/x.conf",
 		 "maintainers require 1:approved heads/a\n");
 	load_fails(fx, "branches/x.conf:1: require lines belong in refs/*.conf",
-		   "branches/x.conf:1: require lines belong in refs/*.conf\n"
-		   "refs/req.conf:2: require needs a group of groups/*.conf, not "
-		   "'anyone'\n"
-		   "refs/req.conf:3: require needs a group of groups/*.conf, not "
-		   "'owner'\n"
-		   "refs/req.conf:4: require needs a group of groups/*.conf, not "
+		   "branches/x.conf:1: require lines belong in "
+		   "refs/*.conf\n"
+		   "refs/req.conf:2: require needs a group of "
+		   "groups/*.conf, not 'anyone'\n"
+		   "refs/req.conf:3: require needs a group of "
+		   "groups/*.conf, not 'owner'\n"
+		   "refs/req.conf:4: require needs a group of "
+		   "groups/*.conf, not "
 		   "'89ABCDEF0123456789ABCDEF0123456789ABCDEF'\n"
 		   "refs/req.conf:5: unknown group 'nobody'\n"
-		   "refs/req.conf:6: invalid group name 'Team': names match "
-		   "[a-z][a-z0-9_-]{0,63}\n"
-		   "refs/req.conf:7: invalid count '0' in '0:approved': N runs from "
-		   "1 to 999\n"
-		   "refs/req.conf:8: invalid count '1000' in '1000:approved': N runs "
-		   "from 1 to 999\n"
-		   "refs/req.conf:9: invalid count '01' in '01:approved': N runs "
-		   "from 1 to 999\n"
-		   "refs/req.conf:10: invalid count '+1' in '+1:approved': N runs "
-		   "from 1 to 999\n"
-		   "refs/req.conf:11: invalid count '-1' in '-1:approved': N runs "
-		   "from 1 to 999\n"
-		   "refs/req.conf:12: invalid kind 'Approved' in '1:Approved': kinds "
-		   "match [a-z][a-z0-9-]{0,63}\n"
-		   "refs/req.conf:13: empty item in '1:approved,,2:ci-pass'\n"
-		   "refs/req.conf:14: unknown suffix '!me' in '1:approved!me': only "
-		   "!self may follow a kind\n"
+		   "refs/req.conf:6: invalid group name 'Team': names "
+		   "match [a-z][a-z0-9_-]{0,63}\n"
+		   "refs/req.conf:7: invalid count '0' in "
+		   "'0:approved': N runs from 1 to 999\n"
+		   "refs/req.conf:8: invalid count '1000' in "
+		   "'1000:approved': N runs from 1 to 999\n"
+		   "refs/req.conf:9: invalid count '01' in "
+		   "'01:approved': N runs from 1 to 999\n"
+		   "refs/req.conf:10: invalid count '+1' in "
+		   "'+1:approved': N runs from 1 to 999\n"
+		   "refs/req.conf:11: invalid count '-1' in "
+		   "'-1:approved': N runs from 1 to 999\n"
+		   "refs/req.conf:12: invalid kind 'Approved' in "
+		   "'1:Approved': kinds match [a-z][a-z0-9-]{0,63}\n"
+		   "refs/req.conf:13: empty item in "
+		   "'1:approved,,2:ci-pass'\n"
+		   "refs/req.conf:14: unknown suffix '!me' in "
+		   "'1:approved!me': only !self may follow a kind\n"
 		   "refs/req.conf:15: unknown suffix '!self!self' in "
-		   "'1:approved!self!self': only !self may follow a kind\n"
-		   "refs/req.conf:16: invalid item 'approved': expected N:kind or "
-		   "N:kind!self\n"
+		   "'1:approved!self!self': only !self may follow a "
+		   "kind\n"
+		   "refs/req.conf:16: invalid item 'approved': "
+		   "expected N:kind or N:kind!self\n"
 		   "refs/req.conf:17: empty item in '1:approved,'\n"
 		   "refs/req.conf:18: $user_id in require pattern "
-		   "'heads/u/$user_id': a requirement is the same for every pusher\n"
+		   "'heads/u/$user_id': a requirement is the same for "
+		   "every pusher\n"
 		   "refs/req.conf:19: $user_id in require pattern "
-		   "'heads/u/${user_id}/x': a requirement is the same for every "
-		   "pusher\n"
-		   "refs/req.conf:20: require pattern 'apps/.*' matches "
-		   "apps/access-control: requirements never gate "
-		   "refs/apps/access-control, refs/apps/attestations or "
-		   "refs/apps/audit\n"
-		   "refs/req.conf:21: require pattern '^apps/attestations' matches "
-		   "apps/attestations: requirements never gate "
-		   "refs/apps/access-control, refs/apps/attestations or "
-		   "refs/apps/audit\n"
-		   "refs/req.conf:22: require pattern 'apps/au(dit|thors)' matches "
-		   "apps/audit: requirements never gate refs/apps/access-control, "
+		   "'heads/u/${user_id}/x': a requirement is the same "
+		   "for every pusher\n"
+		   "refs/req.conf:20: require pattern 'apps/.*' "
+		   "matches apps/access-control: requirements never "
+		   "gate refs/apps/access-control, "
 		   "refs/apps/attestations or refs/apps/audit\n"
-		   "refs/req.conf:23: bad regex: missing closing parenthesis at "
-		   "offset 7 in 'heads/('\n"
+		   "refs/req.conf:21: require pattern "
+		   "'^apps/attestations' matches apps/attestations: "
+		   "requirements never gate refs/apps/access-control, "
+		   "refs/apps/attestations or refs/apps/audit\n"
+		   "refs/req.conf:22: require pattern "
+		   "'apps/au(dit|thors)' matches apps/audit: "
+		   "requirements never gate refs/apps/access-control, "
+		   "refs/apps/attestations or refs/apps/audit\n"
+		   "refs/req.conf:23: bad regex: missing closing "
+		   "parenthesis at offset 7 in 'heads/('\n"
 		   "refs/req.conf:24: require line needs GROUP require "
 		   "N:kind[!self][,...] REF-REGEX\n"
-		   "refs/req.conf:25: require needs a group of groups/*.conf, not "
-		   "'owner'\n"
-		   "refs/req.conf:25: invalid count 'x' in 'x:y!z': N runs from 1 to "
-		   "999\n"
-		   "refs/req.conf:25: bad regex: missing closing parenthesis at "
-		   "offset 7 in 'heads/('\n"
-		   "refs/req.conf:26: invalid kind "
-		   "'abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm' "
-		   "in "
-		   "'1:abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklm': "
-		   "kinds match [a-z][a-z0-9-]{0,63}\n");
+		   "refs/req.conf:25: require needs a group of "
+		   "groups/*.conf, not 'owner'\n"
+		   "refs/req.conf:25: invalid count 'x' in 'x:y!z': N "
+		   "runs from 1 to 999\n"
+		   "refs/req.conf:25: bad regex: missing closing "
+		   "parenthesis at offset 7 in 'heads/('\n"
+		   "refs/req.conf:26: invalid kind '" KIND65 "' in '1:"
+		   KIND65 "': kinds match [a-z][a-z0-9-]{0,63}\n");
 }
 
 static void require__counts_from_one_to_999(void **state)
@@ -641,6 +646,12 @@ static void require__lint_refs_no_rule_moves(void **state)
 		"no ref rule lets anyone create or update release/main\n"
 		"refs/req.conf:3: warning: require pattern 'tags/v1': no ref "
 		"rule lets anyone create or update tags/v1\n");
+	/* written with refs/, a pattern protects nothing */
+	assert_string_equal(
+		lint(fx, "maintainers require 1:approved refs/heads/.*\n", "",
+		     ""),
+		"refs/req.conf:1: warning: pattern 'refs/heads/.*' starts "
+		"with 'refs/', but ref names are matched without it\n");
 	assert_string_equal(lint(fx,
 				 "maintainers require 1:approved tags/v1\n",
 				 CAROL " create-tag tags/.*\n", ""),
