@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../apps/merge-reqs/edit.h"
 #include "../apps/merge-reqs/revs.h"
 #include "mr.h"
+#include "mr_ci.h"
 #include "mr_git.h"
 #include "mr_export.h"
 #include "mr_sandbox.h"
@@ -58,14 +58,8 @@ struct ci_settings {
 	char *command, *bwrap;	/* bwrap NULL: no sandbox (accepted) */
 	struct sandbox_limits limits;
 	size_t max_export;	/* bytes of the revision's exported files */
+	int not_applicable_exit;	/* the command's "nothing to test" */
 	unsigned interval;
-};
-
-struct ci_pending {
-	struct store_id id;
-	unsigned long k;
-	git_oid commit;
-	size_t turn;		/* its place among its author's revisions */
 };
 
 static volatile sig_atomic_t ci_stop;
@@ -126,7 +120,8 @@ static int ci_string(const char *opt, const char *key, const char *def,
 
 static int ci_settings_read(struct ci_settings *s)
 {
-	unsigned long long timeout, output, memory, interval, export_max;
+	unsigned long long timeout, output, memory, interval, export_max,
+		not_applicable;
 	int status;
 
 	memset(s, 0, sizeof(*s));
@@ -142,7 +137,9 @@ static int ci_settings_read(struct ci_settings *s)
 	    (status = ci_number(ci_interval, "mr.ci.interval", 60, 86400,
 				&interval)) ||
 	    (status = ci_number(ci_max_export, "mr.ci.maxExport", 1ull << 30,
-				1ull << 40, &export_max)))
+				1ull << 40, &export_max)) ||
+	    (status = ci_number(NULL, "mr.ci.notApplicableExit", 77, 255,
+				&not_applicable)))
 		return status;
 	if (s->command == NULL || !*s->command)
 		return cli_fatal("no test command: set mr.ci.command or use "
@@ -153,6 +150,7 @@ static int ci_settings_read(struct ci_settings *s)
 	s->limits.tail = CI_LOG_TAIL;
 	s->interval = (unsigned)interval;
 	s->max_export = (size_t)export_max;
+	s->not_applicable_exit = (int)not_applicable;
 	return 0;
 }
 
@@ -187,16 +185,6 @@ static int ci_sandbox(struct ci_settings *s)
 	return 0;
 }
 
-static bool ci_has_result(struct store *store, const struct ci_pending *p,
-			  const char *me)
-{
-	char path[200];
-
-	snprintf(path, sizeof(path), "merge-reqs/%s/%lu/comments/%s/%lu",
-		 p->id.user, p->id.n, me, p->k);
-	return store_has_path(store, path);
-}
-
 /* Parse "<user>/<n>-v<k>" after refs/apps/merge-reqs/. */
 static bool ci_parse_ref(const char *name, struct ci_pending *p)
 {
@@ -213,21 +201,6 @@ static int ci_pending_cmp(const void *a, const void *b)
 	if (x->id.n != y->id.n)
 		return x->id.n < y->id.n ? -1 : 1;
 	return x->k < y->k ? -1 : x->k > y->k;
-}
-
-/* Whether p is the latest revision of its request among the local refs. */
-static bool ci_is_latest(struct mr_ctx *ctx, const struct ci_pending *p)
-{
-	struct revision *revs = NULL;
-	struct err err = {{0}};
-	size_t nrevs = 0;
-	bool latest = false;
-
-	if (revs_list(ctx->repo, &p->id, &revs, &nrevs, NULL, &err) == 0 &&
-	    nrevs > 0)
-		latest = revs[nrevs - 1].k == p->k;
-	free(revs);
-	return latest;
 }
 
 static int ci_turn_cmp(const void *a, const void *b)
@@ -275,8 +248,11 @@ static int ci_find(struct mr_ctx *ctx, struct ci_pending **out, size_t *count)
 			git_oid_cpy(&p.commit, git_tag_target_id(tag));
 			/* a tag without its request has nowhere to post */
 			keep = store_read(&store, &p.id, 0, &req, &err) == 0;
-			if (keep)
+			/* SPEC 8: nobody waits for a closed or merged one */
+			if (keep) {
+				keep = strcmp(request_state(&req), "open") == 0;
 				request_dispose(&req);
+			}
 			keep = keep && !ci_has_result(&store, &p, ctx->me);
 		}
 		git_tag_free(tag);
@@ -324,91 +300,39 @@ static int ci_find(struct mr_ctx *ctx, struct ci_pending **out, size_t *count)
 	return 0;
 }
 
-
-static const char *const ci_results[] = {
-	[SANDBOX_PASS] = "pass",
-	[SANDBOX_FAIL] = "fail",
-	[SANDBOX_ERROR] = "error",
-	[SANDBOX_TIMEOUT] = "timeout",
-};
-
-struct ci_post {
-	git_signature *sig;
-	const struct ci_pending *p;
-	const char *result;
-	const char *body;
-	bool posted;
-};
-
-static int ci_post_build(struct mr_ctx *ctx, struct store *store,
-			 const git_oid *tip, struct mr_push_ref *refs,
-			 size_t *nrefs, void *data)
+/*
+ * The sandbox's outcome as a result.  The not-applicable exit status is
+ * the command saying it had nothing to test (automake's SKIP is 77): no
+ * label, no attestation, so a required ci-pass still blocks (SPEC 8).
+ */
+static enum ci_result ci_outcome(const struct ci_settings *s,
+				 const struct sandbox_result *run)
 {
-	struct ci_post *a = data;
-	const char *set = strcmp(a->result, "pass") == 0 ? "ci-pass"
-							 : "ci-fail";
-	const char *clear = strcmp(set, "ci-pass") == 0 ? "ci-fail" : "ci-pass";
-	struct request req;
-	struct comment c = {0};
-	struct err err = {{0}};
-	struct edit edit;
-	struct buf text = BUF_INIT;
-	char date[21], path[200];
-	int status = 0;
-	bool latest;
-
-	*nrefs = 0;
-	/* another instance of this bot posted first: one result stays */
-	if (ci_has_result(store, a->p, ctx->me)) {
-		a->posted = false;
-		return 0;
+	switch (run->outcome) {
+	case SANDBOX_PASS:
+		return CI_PASS;
+	case SANDBOX_FAIL:
+		return run->exit_status == s->not_applicable_exit
+			       ? CI_NOT_APPLICABLE
+			       : CI_FAIL;
+	case SANDBOX_TIMEOUT:
+		return CI_TIMEOUT;
+	case SANDBOX_ERROR:
+		break;
 	}
-	if (store_read(store, &a->p->id, 0, &req, &err) != 0)
-		return cli_fatal("%.16s/%lu is gone", a->p->id.user,
-				 a->p->id.n);
-	/* labels follow the latest revision as of this tip: one may have
-	 * arrived while the test ran */
-	latest = ci_is_latest(ctx, a->p);
-	comment_date_at(date, (long long)a->sig->when.time);
-	c.date = date;
-	c.revision = a->p->k;
-	c.result = a->result;
-	c.body = a->body;
-	snprintf(path, sizeof(path), "merge-reqs/%s/%lu/comments/%s/%lu",
-		 a->p->id.user, a->p->id.n, ctx->me, a->p->k);
-	edit_init(&edit, ctx->repo);
-	if (comment_format(&text, &c) < 0 ||
-	    edit_put(&edit, path, text.ptr, text.len, GIT_FILEMODE_BLOB,
-		     &err) < 0 ||
-	    (latest && !request_has_label(&req, set) &&
-	     store_label_exists(store, set) &&
-	     edit_label_add(&edit, &a->p->id, set, &err) < 0) ||
-	    (latest && request_has_label(&req, clear) &&
-	     edit_label_remove(&edit, store, &a->p->id, clear, &err) < 0) ||
-	    edit_commit(&edit, tip, a->sig, "CI result\n", &refs[0].id,
-			&err) < 0)
-		status = cli_fatal("%s", err.msg[0] ? err.msg : "out of memory");
-	request_dispose(&req);
-	edit_dispose(&edit);
-	buf_dispose(&text);
-	if (status == 0) {
-		snprintf(refs[0].name, sizeof(refs[0].name), "%s",
-			 STORE_DATA_REF);
-		*nrefs = 1;
-		a->posted = true;
-	}
-	return status;
+	return CI_ERROR;
 }
 
 /* Test one revision and post its result. */
 static int ci_test(struct mr_ctx *ctx, const struct ci_settings *s,
-		   const struct ci_pending *p)
+		   const struct ci_pending *p, bool may_attest)
 {
 	struct sandbox_result run;
 	struct buf body = BUF_INIT;
-	struct ci_post post = {0};
 	struct err err = {{0}};
+	enum ci_result result;
 	char tmp[4096], dir[4200];
+	const char *skipped;
 	int status;
 
 	memset(&run, 0, sizeof(run));
@@ -435,26 +359,23 @@ static int ci_test(struct mr_ctx *ctx, const struct ci_settings *s,
 		snprintf(run.why, sizeof(run.why), "%.150s", err.msg);
 	}
 	sandbox_remove(tmp);
+	result = ci_outcome(s, &run);
 	if (run.printed == 0)
 		buf_printf(&body, "%s (%s): %s, no output\n",
-			   ci_results[run.outcome],
+			   ci_result_name(result),
 			   s->bwrap ? "sandboxed" : "NOT sandboxed", run.why);
 	else
 		buf_printf(&body, "%s (%s): %s, %zu bytes of output%s\n\n%s",
-			   ci_results[run.outcome],
+			   ci_result_name(result),
 			   s->bwrap ? "sandboxed" : "NOT sandboxed", run.why,
 			   run.printed,
 			   run.printed > run.log.len ? "; the end of it:" : ":",
 			   buf_cstr(&run.log));
 	buf_dispose(&run.log);
-	post.p = p;
-	post.result = ci_results[run.outcome];
-	post.body = buf_cstr(&body);
-	if ((status = mr_signature(&post.sig)) == 0 &&
-	    (status = mr_publish(ctx, ci_post_build, &post)) == 0)
-		printf("  %s: %s\n", post.result,
-		       post.posted ? "posted" : "another run posted first");
-	git_signature_free(post.sig);
+	if ((status = ci_post(ctx, p, result, buf_cstr(&body), may_attest,
+			      &skipped)) == 0)
+		printf("  %s: %s\n", ci_result_name(result),
+		       skipped ? skipped : "posted");
 	buf_dispose(&body);
 	return status;
 }
@@ -464,7 +385,7 @@ static int ci_round(struct mr_ctx *ctx, const struct ci_settings *s)
 	struct ci_pending *pending = NULL;
 	struct mr_roles roles;
 	size_t i, count = 0;
-	bool member;
+	bool member, may_attest = false;
 	int status;
 
 	if ((status = mr_fetch(ctx, true)) != 0)
@@ -472,17 +393,28 @@ static int ci_round(struct mr_ctx *ctx, const struct ci_settings *s)
 	mr_roles_load(ctx, &roles);
 	member = roles.policy &&
 		 policy_in_group(roles.policy, ctx->me, false, "ci");
+	if (member)
+		status = ci_may_attest(ctx, roles.policy, &may_attest);
 	mr_roles_free(&roles);
 	mr_warnings_flush(ctx);
 	if (!member)
 		return cli_fatal("%.16s is not in the ci group of " POLICY_REF
 				 ": its results would count for nothing",
 				 ctx->me);
+	if (status != 0)
+		return status;
+	/* said every round, as the policy may change between them */
+	if (!may_attest)
+		fprintf(stderr, "warning: " POLICY_REF " does not let %.16s "
+				"write ci-pass on " ATTEST_REF ": passes are "
+				"posted unattested, and count for no "
+				"requirement\n",
+			ctx->me);
 	if ((status = ci_find(ctx, &pending, &count)) != 0)
 		return status;
 	/* one revision that cannot be posted does not starve the rest */
 	for (i = 0; i < count && !ci_stop; i++)
-		if (ci_test(ctx, s, &pending[i]) != 0)
+		if (ci_test(ctx, s, &pending[i], may_attest) != 0)
 			status = CLI_EXIT_FATAL;
 	if (count == 0)
 		printf("no revision waits for a result\n");

@@ -152,6 +152,7 @@ int sandbox_run(const char *bwrap, const char *dir, const char *command,
 	pid_t pid;
 
 	memset(result, 0, sizeof(*result));
+	result->exit_status = -1;
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return err_set(err, "cannot make a pipe: %s", strerror(errno));
 	fflush(stdout);
@@ -225,6 +226,7 @@ int sandbox_run(const char *bwrap, const char *dir, const char *command,
 		snprintf(result->why, sizeof(result->why), "exit status 0");
 	} else if (WIFEXITED(wstatus)) {
 		result->outcome = SANDBOX_FAIL;
+		result->exit_status = WEXITSTATUS(wstatus);
 		snprintf(result->why, sizeof(result->why), "exit status %d",
 			 WEXITSTATUS(wstatus));
 	} else {

@@ -26,6 +26,7 @@ struct sandbox_result {
 	enum sandbox_outcome outcome;
 	struct buf log;		/* the last limits->tail bytes printed */
 	size_t printed;		/* how many bytes it printed in all */
+	int exit_status;	/* SANDBOX_FAIL by exiting: its status, else -1 */
 	char why[160];		/* one line for the log: exit status etc. */
 };
 

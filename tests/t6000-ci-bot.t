@@ -12,44 +12,12 @@ instead.'
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/lib-hook.sh"
 . "$SRC/tests/lib-mr.sh"
-
-if bwrap --unshare-all --unshare-user --uid 65534 --gid 65534 \
-	--cap-drop ALL --ro-bind /usr /usr --symlink usr/bin /bin \
-	--symlink usr/lib /lib --symlink usr/lib64 /lib64 -- /bin/true \
-	>/dev/null 2>&1
-then
-	test_set_prereq SANDBOX
-	NO_SANDBOX=
-else
-	say "bubblewrap cannot make a sandbox here: SANDBOX tests skipped"
-	NO_SANDBOX=--accept-no-sandbox
-fi
-
-# ci_run <clone> <args>...: the bot's --once run, sandboxed where it can
-# be (elsewhere the tests of results still run, with the explicit risk).
-ci_run () {
-	(
-		cd "$1" &&
-		shift &&
-		git mr ci --once $NO_SANDBOX "$@"
-	)
-}
-
-# propose <branch> <test.sh body> <title>: Bob's request of a commit whose
-# test.sh is that body.
-propose () {
-	topic bob "$1" test.sh "$2" &&
-	(cd bob && git mr create -m "$3" >/dev/null)
-}
-
-# result <n> <k>: the bot's result for Bob's request n, revision k.
-result () {
-	on_server "merge-reqs/$BOB/$1/comments/$CI/$2"
-}
+. "$SRC/tests/lib-ci.sh"
 
 test_expect_success 'setup: the app, and Bob'"'"'s passing and failing requests' '
 	test_when_finished stop_gpg_agent &&
 	mr_setup &&
+	ci_attest_policy &&
 	git -C ci config mr.ci.command "sh test.sh" &&
 	propose good "echo all good; exit 0" "Passes" &&
 	propose bad "echo it broke >&2; exit 3" "Fails"
