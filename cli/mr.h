@@ -147,6 +147,15 @@ bool mr_roles_is_ci(struct mr_roles *roles,
 int mr_gate_check(struct mr_ctx *ctx, const char *ref, const git_oid *old,
 		  const git_oid *new, const char *what);
 
+/*
+ * For show: the same decision for moving ref from old to new (revision
+ * k's commit), as a "gate:" block of met: and missing: lines; nothing
+ * when ref has no requirement.  Returns 0, or an exit code after printing
+ * why it cannot tell.
+ */
+int mr_gate_show(struct mr_ctx *ctx, const char *ref, const git_oid *old,
+		 const git_oid *new, unsigned long k);
+
 int cmd_mr_init(int argc, char **argv);
 int cmd_mr_create(int argc, char **argv);
 int cmd_mr_update(int argc, char **argv);

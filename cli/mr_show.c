@@ -372,6 +372,36 @@ static int show_attestations(struct mr_ctx *ctx, const struct revision *revs,
 	return 0;
 }
 
+/*
+ * SPEC 8, 11: for an open request, whether its target may move to the
+ * latest revision as the hook would count it now (a not-applicable CI
+ * result attests nothing, so a required ci-pass shows as missing).  The
+ * target's value is the remote-tracking one, as fetched.
+ */
+static int show_gate(struct mr_ctx *ctx, const struct request *req,
+		     const struct revision *revs, size_t nrevs)
+{
+	char ref[300], tracking[300];
+	const struct revision *latest = NULL;
+	git_oid old;
+	size_t i;
+
+	if (nrevs == 0 || req->target == NULL ||
+	    strncmp(req->target, "heads/", 6) != 0 ||
+	    request_has_label(req, "merged") ||
+	    request_has_label(req, "closed"))
+		return 0;
+	for (i = 0; i < nrevs; i++)
+		if (latest == NULL || revs[i].k > latest->k)
+			latest = &revs[i];
+	snprintf(ref, sizeof(ref), "refs/%s", req->target);
+	snprintf(tracking, sizeof(tracking), "refs/remotes/%s/%s",
+		 mr_remote(ctx), req->target + 6);
+	if (git_reference_name_to_id(&old, ctx->repo, tracking) < 0)
+		memset(&old, 0, sizeof(old));
+	return mr_gate_show(ctx, ref, &old, &latest->commit, latest->k);
+}
+
 static void show_request(struct mr_ctx *ctx, const struct request *req,
 			 const struct revision *revs, size_t nrevs,
 			 struct mr_roles *ci)
@@ -407,7 +437,8 @@ static void show_request(struct mr_ctx *ctx, const struct request *req,
 	}
 	if (nrevs == 0)
 		printf("  (none fetched: run git mr fetch)\n");
-	if (show_attestations(ctx, revs, nrevs) != 0) {
+	if (show_attestations(ctx, revs, nrevs) != 0 ||
+	    show_gate(ctx, req, revs, nrevs) != 0) {
 		free(flags);
 		return;
 	}

@@ -102,7 +102,11 @@ test_expect_success '... tested, still not approved: refused' '
 	) &&
 	grep -x "error: refs/heads/main: needs 1 approved by maintainers, has 0" merge.err &&
 	! grep "ci-pass" merge.err &&
-	ref_is server.git refs/heads/main $main
+	ref_is server.git refs/heads/main $main &&
+	(cd owner && git mr show Bob/2 >../show.out) &&
+	grep -x "gate:      refs/heads/main, revision 2" show.out &&
+	grep -x "  missing: needs 1 approved by maintainers, has 0" show.out &&
+	grep -x "  met: needs 1 ci-pass by ci, has 1 ($CI): CI Bot <ci@example.com> \[$(echo $CI | cut -c1-16)\]" show.out
 '
 
 test_expect_success '... approved and tested: merged' '
@@ -144,6 +148,31 @@ test_expect_success 'a --no-ff merge counts the revision'\''s attestations' '
 	test "$(git -C server.git rev-parse refs/heads/main^2)" = $R &&
 	test "$(git -C server.git rev-parse refs/heads/main^{tree})" = \
 		"$(git -C server.git rev-parse $R^{tree})"
+'
+
+test_expect_success 'a not-applicable result attests nothing: show and merge say so' '
+	test_when_finished stop_gpg_agent &&
+	propose four "exit 77" "Nothing to test" &&
+	ci_run ci >ci.out 2>&1 &&
+	grep "^Result: not-applicable" <<-EOF &&
+	$(result 4 1)
+	EOF
+	main=$(server_rev refs/heads/main) &&
+	(
+		cd maint &&
+		git mr fetch >/dev/null 2>&1 &&
+		git mr approve Bob/4 >/dev/null
+	) &&
+	(
+		cd owner &&
+		git mr fetch >/dev/null 2>&1 &&
+		git mr show Bob/4 >../show.out &&
+		test_expect_code 1 git mr merge Bob/4 >../merge.out \
+			2>../merge.err
+	) &&
+	grep -x "  missing: needs 1 ci-pass by ci, has 0" show.out &&
+	grep -x "error: refs/heads/main: needs 1 ci-pass by ci, has 0" merge.err &&
+	ref_is server.git refs/heads/main $main
 '
 
 test_expect_success 'main moved by hand to an unapproved commit: the hook refuses' '
