@@ -241,6 +241,36 @@ static int init_install_hook(git_repository *repo, const char *target)
 	return acl_setup_link_hook(repo, target, init_force);
 }
 
+/*
+ * Issue 15: init run as root on a repository another account serves
+ * leaves files that account does not own, and git, run by the pushers
+ * as that account, refuses the repository ("dubious ownership").  A
+ * repository to be created is compared by the directory it goes in.
+ */
+static void init_warn_owner(const char *path)
+{
+	struct buf dir = BUF_INIT, note = BUF_INIT;
+	const char *slash;
+
+	if (access(path, F_OK) != 0) {
+		slash = strrchr(path, '/');
+		if (slash == NULL)
+			buf_puts(&dir, ".");
+		else
+			buf_put(&dir, path,
+				slash == path ? 1 : (size_t)(slash - path));
+		path = buf_cstr(&dir);
+	}
+	if (acl_setup_foreign_owner(&note, path) > 0)
+		fprintf(stderr, "warning: '%s' is %s: the pushers, running "
+				"git as that account, would be refused "
+				"('dubious ownership'): run 'git acl init' as "
+				"that account\n",
+			path, buf_cstr(&note));
+	buf_dispose(&note);
+	buf_dispose(&dir);
+}
+
 /* git config <how> gitapps.owner [<value>] in the repository; its status */
 static int init_git_config(git_repository *repo, const char *how,
 			   const char *value)
@@ -490,8 +520,10 @@ int cmd_acl_init(int argc, char **argv)
 	}
 	/* everything that can be checked first is, before anything is made */
 	if ((status = init_owner_list(&owners, &nowners)) != 0 ||
-	    (status = acl_setup_find_hook(hook)) != 0 ||
-	    (status = init_open(&repo, path)) != 0 ||
+	    (status = acl_setup_find_hook(hook)) != 0)
+		goto done;
+	init_warn_owner(path);
+	if ((status = init_open(&repo, path)) != 0 ||
 	    (status = init_refuse_overwrite(repo)) != 0 ||
 	    (status = init_install_hook(repo, hook)) != 0 ||
 	    (status = init_configure(repo, owners, nowners)) != 0 ||
