@@ -80,23 +80,24 @@ static int walk_dir(struct acl_doctor *d, const char *dir, const char *root)
 			strerror(errno));
 		return -1;
 	}
+	/* a repository that cannot be read is said; the others are checked */
 	for (i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 
-		if (error == 0 && strcmp(name, ".") != 0 &&
-		    strcmp(name, "..") != 0) {
-			buf_clear(&path);
-			if (buf_printf(&path, "%s%s%s", dir,
-				       dir[strlen(dir) - 1] == '/' ? "" : "/",
-				       name) < 0) {
-				fprintf(stderr, "fatal: out of memory\n");
-				error = -1;
-			} else if (lstat(buf_cstr(&path), &st) == 0 &&
-				   (S_ISDIR(st.st_mode) ||
-				    (S_ISLNK(st.st_mode) &&
-				     walk_inside(buf_cstr(&path), root)))) {
-				error = walk_visit(d, buf_cstr(&path), root);
-			}
+		buf_clear(&path);
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+			/* not below dir */
+		} else if (buf_printf(&path, "%s%s%s", dir,
+				      dir[strlen(dir) - 1] == '/' ? "" : "/",
+				      name) < 0) {
+			fprintf(stderr, "fatal: out of memory\n");
+			error = -1;
+		} else if (lstat(buf_cstr(&path), &st) == 0 &&
+			   (S_ISDIR(st.st_mode) ||
+			    (S_ISLNK(st.st_mode) &&
+			     walk_inside(buf_cstr(&path), root))) &&
+			   walk_visit(d, buf_cstr(&path), root) < 0) {
+			error = -1;
 		}
 		free(names[i]);
 	}

@@ -149,6 +149,12 @@ test_expect_success 'the nonce slop missing, and over 300 seconds' '
 	git acl doctor r.git
 '
 
+test_expect_success 'a setting that does not parse' '
+	fresh r.git &&
+	git config --file r.git/config gitapps.timeout soon &&
+	doctor_says r.git "r.git: bad value for '\''gitapps.timeout'\'' in the repository'\''s config: the hook rejects every push"
+'
+
 test_expect_success 'receive.fsckObjects off' '
 	fresh r.git &&
 	git config --file r.git/config receive.fsckObjects false &&
