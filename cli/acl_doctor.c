@@ -270,9 +270,10 @@ static void doctor_modes(struct acl_doctor *d, git_repository *repo)
 			      "%s%s%s'",
 			   i == 0 ? "the repository directory" : dirs[i],
 			   i == 0 ? "" : "/",
-			   (st.st_mode & S_IWGRP) == 0   ? "others"
-			   : (st.st_mode & S_IWOTH) == 0 ? "its group"
-							 : "its group and others",
+			   (st.st_mode & S_IWGRP) == 0 ? "others"
+			   : (st.st_mode & S_IWOTH) == 0
+				   ? "its group"
+				   : "its group and others",
 			   d->name, i == 0 ? "" : "/", dirs[i]);
 	}
 }
@@ -346,7 +347,8 @@ static int doctor_repair(struct acl_doctor *d, git_repository *repo)
 	return 0;
 }
 
-int acl_doctor_check(struct acl_doctor *d, git_repository *repo, const char *name)
+int acl_doctor_check(struct acl_doctor *d, git_repository *repo,
+		     const char *name)
 {
 	git_config *all = NULL;
 	struct settings s;
@@ -435,8 +437,11 @@ static int doctor_named(struct acl_doctor *d, const char *path)
 			goto done;
 		path = buf_cstr(&name);
 	}
-	error = acl_doctor_seen(d, git_repository_path(repo)) ? 0
-		: acl_doctor_check(d, repo, path);
+	error = acl_doctor_seen(d, git_repository_path(repo));
+	if (error == 0)
+		error = acl_doctor_check(d, repo, path);
+	else if (error > 0)
+		error = 0;	/* named twice: checked once */
 done:
 	buf_dispose(&name);
 	git_repository_free(repo);

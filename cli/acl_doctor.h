@@ -23,8 +23,8 @@ struct acl_doctor_seen {
 struct acl_doctor {
 	char hook[PATH_MAX];		/* this build's hook, a real path */
 	const char *name;		/* of the repository being checked */
-	const char *setup;		/* what writes its config: upgrade or,
-					   without a policy, init */
+	const char *setup;		/* what writes its config: upgrade,
+					   or init when it has no policy */
 	size_t problems;		/* lines printed, all repositories */
 	size_t nowners;			/* of the repository being checked */
 	struct acl_doctor_seed *seeds;
@@ -42,10 +42,11 @@ int acl_doctor_check(struct acl_doctor *d, git_repository *repo,
 		     const char *name);
 
 /*
- * Whether the directory at path was looked at already in this run;
- * remembers it when not.  A path that cannot be examined counts as seen.
+ * Whether the directory at path was looked at already in this run: 1,
+ * or 0 and it is remembered; -1 after printing a fatal error when it
+ * cannot be examined.
  */
-bool acl_doctor_seen(struct acl_doctor *d, const char *path);
+int acl_doctor_seen(struct acl_doctor *d, const char *path);
 
 /*
  * Check every bare repository under dir (dir itself included), in name

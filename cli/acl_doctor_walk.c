@@ -10,25 +10,30 @@
 #include "../common/buf.h"
 #include "acl_doctor.h"
 
-bool acl_doctor_seen(struct acl_doctor *d, const char *path)
+int acl_doctor_seen(struct acl_doctor *d, const char *path)
 {
 	struct acl_doctor_seen *grown;
 	struct stat st;
 	size_t i;
 
-	if (stat(path, &st) < 0)
-		return true;
+	if (stat(path, &st) < 0) {
+		fprintf(stderr, "fatal: cannot examine '%s': %s\n", path,
+			strerror(errno));
+		return -1;
+	}
 	for (i = 0; i < d->nseen; i++)
 		if (d->seen[i].dev == st.st_dev && d->seen[i].ino == st.st_ino)
-			return true;
+			return 1;
 	grown = realloc(d->seen, (d->nseen + 1) * sizeof(*grown));
-	if (grown == NULL)
-		return true;	/* not looked at twice, at worst not at all */
+	if (grown == NULL) {
+		fprintf(stderr, "fatal: out of memory\n");
+		return -1;
+	}
 	d->seen = grown;
 	grown[d->nseen].dev = st.st_dev;
 	grown[d->nseen].ino = st.st_ino;
 	d->nseen++;
-	return false;
+	return 0;
 }
 
 /* Whether path, a symbolic link, leads to a directory inside root. */
@@ -54,10 +59,10 @@ static int walk_visit(struct acl_doctor *d, const char *path,
 		      const char *root)
 {
 	git_repository *repo = NULL;
-	int error = 0;
+	int error;
 
-	if (acl_doctor_seen(d, path))
-		return 0;
+	if ((error = acl_doctor_seen(d, path)) != 0)
+		return error < 0 ? -1 : 0;
 	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
 				    NULL) < 0)
 		error = walk_dir(d, path, root);
