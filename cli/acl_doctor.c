@@ -374,7 +374,11 @@ int acl_doctor_check(struct acl_doctor *d, git_repository *repo,
 		error = 0;
 		goto done;
 	}
-	if (doctor_fix && doctor_repair(d, repo) != 0)
+	/*
+	 * Never repair another account's repository: a key index built
+	 * by root is one the hook, running as that account, cannot read.
+	 */
+	if (doctor_fix && rc == 0 && doctor_repair(d, repo) != 0)
 		goto done;
 	if (git_repository_config_snapshot(&all, repo) < 0) {
 		fprintf(stderr, "fatal: %s: cannot read its config\n", d->name);

@@ -272,6 +272,11 @@ test_expect_success '--fix leaves a hook that is not this build'\''s alone' '
 test_expect_success ROOT 'a repository of another account: a warning' '
 	fresh r.git &&
 	chown -R nobody r.git &&
+	rm r.git/hooks/pre-receive &&
+	test_expect_code 1 git acl doctor --fix r.git >out &&
+	! grep linked out &&
+	! test -e r.git/hooks/pre-receive &&
+	ln -s "$HOOK" r.git/hooks/pre-receive &&
 	git acl doctor r.git >out &&
 	echo "r.git: warning: owned by nobody (uid $(id -u nobody)), not by you, root (uid 0): git refuses a repository owned by another account ('\''dubious ownership'\''): check it as the account that serves it" >expect &&
 	test_cmp expect out
