@@ -6,6 +6,7 @@
 static const struct cli_subcommand acl_subcommands[] = {
 	{"init", cmd_acl_init, "make a bare repository a gitapps server"},
 	{"upgrade", cmd_acl_upgrade, "update a server set up by an older version"},
+	{"doctor", cmd_acl_doctor, "check served repositories, one line a problem"},
 	{"keys", cmd_acl_keys, "add, list or migrate the policy's keys"},
 	{"ban", cmd_acl_ban, "make a user id identify nobody"},
 	{"unban", cmd_acl_unban, "lift a ban"},

@@ -11,5 +11,6 @@ int cmd_acl_keys(int argc, char **argv);
 int cmd_acl_ban(int argc, char **argv);
 int cmd_acl_unban(int argc, char **argv);
 int cmd_acl_upgrade(int argc, char **argv);
+int cmd_acl_doctor(int argc, char **argv);
 
 #endif

@@ -223,26 +223,10 @@ static int init_open(git_repository **repo, const char *path)
 	return 0;
 }
 
-/* The installed hook: found beside our own executable, never compiled in. */
-static int init_find_hook(char target[PATH_MAX])
-{
-	char hook[PATH_MAX];
-
-	if (cli_beside_exe(hook, sizeof(hook),
-			    "../libexec/gitapps/pre-receive") < 0 ||
-	    realpath(hook, target) == NULL || access(target, X_OK) != 0)
-		return cli_fatal("cannot find the pre-receive hook next to "
-				 "git-acl (../libexec/gitapps/pre-receive)");
-	return 0;
-}
-
 static int init_install_hook(git_repository *repo, const char *target)
 {
-	char link[PATH_MAX + 32];
 	git_config *cfg = NULL;
 	git_buf value = GIT_BUF_INIT;
-	struct stat st;
-	ssize_t n;
 	int rc;
 
 	/* git would run the hooks of another directory, not ours */
@@ -254,32 +238,37 @@ static int init_install_hook(git_repository *repo, const char *target)
 	if (rc == 0)
 		return cli_fatal("core.hooksPath is set: git would not run "
 				 "the hook in hooks/; unset it first");
-	snprintf(link, sizeof(link), "%shooks", git_repository_path(repo));
-	if (mkdir(link, 0755) < 0 && errno != EEXIST)
-		return cli_fatal("cannot create '%s': %s", link,
-				 strerror(errno));
-	snprintf(link, sizeof(link), "%shooks/pre-receive",
-		 git_repository_path(repo));
-	if (lstat(link, &st) == 0) {
-		char have[PATH_MAX];
+	return acl_setup_link_hook(repo, target, init_force);
+}
 
-		n = readlink(link, have, sizeof(have) - 1);
-		if (n >= 0)
-			have[n] = '\0';
-		if (n >= 0 && strcmp(have, target) == 0)
-			return 0;
-		if (!init_force)
-			return cli_fatal("'%s' exists: use --force to replace "
-					 "it",
-					 link);
-		if (unlink(link) < 0)
-			return cli_fatal("cannot remove '%s': %s", link,
-					 strerror(errno));
+/*
+ * Issue 15: init run as root on a repository another account serves
+ * leaves files that account does not own, and git, run by the pushers
+ * as that account, refuses the repository ("dubious ownership").  A
+ * repository to be created is compared by the directory it goes in.
+ */
+static void init_warn_owner(const char *path)
+{
+	struct buf dir = BUF_INIT, note = BUF_INIT;
+	const char *slash;
+
+	if (access(path, F_OK) != 0) {
+		slash = strrchr(path, '/');
+		if (slash == NULL)
+			buf_puts(&dir, ".");
+		else
+			buf_put(&dir, path,
+				slash == path ? 1 : (size_t)(slash - path));
+		path = buf_cstr(&dir);
 	}
-	if (symlink(target, link) < 0)
-		return cli_fatal("cannot link '%s': %s", link,
-				 strerror(errno));
-	return 0;
+	if (acl_setup_foreign_owner(&note, path) > 0)
+		fprintf(stderr, "warning: '%s' is %s: the pushers, running "
+				"git as that account, would be refused "
+				"('dubious ownership'): run 'git acl init' as "
+				"that account\n",
+			path, buf_cstr(&note));
+	buf_dispose(&note);
+	buf_dispose(&dir);
 }
 
 /* git config <how> gitapps.owner [<value>] in the repository; its status */
@@ -531,8 +520,10 @@ int cmd_acl_init(int argc, char **argv)
 	}
 	/* everything that can be checked first is, before anything is made */
 	if ((status = init_owner_list(&owners, &nowners)) != 0 ||
-	    (status = init_find_hook(hook)) != 0 ||
-	    (status = init_open(&repo, path)) != 0 ||
+	    (status = acl_setup_find_hook(hook)) != 0)
+		goto done;
+	init_warn_owner(path);
+	if ((status = init_open(&repo, path)) != 0 ||
 	    (status = init_refuse_overwrite(repo)) != 0 ||
 	    (status = init_install_hook(repo, hook)) != 0 ||
 	    (status = init_configure(repo, owners, nowners)) != 0 ||

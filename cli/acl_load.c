@@ -8,12 +8,9 @@
 
 int acl_load(struct acl_load *load, const struct cli_list *owners)
 {
-	struct diag_list diags = DIAG_LIST_INIT;
-	struct policy_options opts;
 	struct err err = {""};
-	git_oid commit;
 	size_t i;
-	int rc, status = CLI_EXIT_FATAL;
+	int rc;
 
 	memset(load, 0, sizeof(*load));
 	if (git_repository_open_ext(&load->repo, NULL,
@@ -37,25 +34,38 @@ int acl_load(struct acl_load *load, const struct cli_list *owners)
 	if (load->nowners == 0)
 		fprintf(stderr, "warning: no owners (gitapps.owner is not set "
 				"here): give them with --owner <ID>\n");
-	rc = policyref_resolve(&commit, load->repo, POLICY_REF, &err);
+	rc = acl_load_policy(&load->files, &load->policy, load->policy_error,
+			     sizeof(load->policy_error), load->repo,
+			     load->settings.match_limit, &err);
 	if (rc == GIT_ENOTFOUND)
 		return cli_fatal("no " POLICY_REF " here: fetch it with 'git "
 				 "fetch <remote> " POLICY_REF ":" POLICY_REF
 				 "'");
-	if (rc < 0 ||
-	    policyref_read(&load->files, load->repo, &commit, &diags, &err) < 0) {
-		cli_fatal("%s", err.msg);
-		goto done;
-	}
-	opts.match_limit = load->settings.match_limit;
-	if (policy_load(&load->policy, load->files->files, load->files->count,
-			&opts, &diags, &err) < 0)
-		snprintf(load->policy_error, sizeof(load->policy_error), "%s",
-			 err.msg);
-	status = 0;
-done:
+	if (rc < 0)
+		return cli_fatal("%s", err.msg);
+	return 0;
+}
+
+int acl_load_policy(struct policyref **files, struct policy **policy,
+		    char *error, size_t size, git_repository *repo,
+		    uint32_t match_limit, struct err *err)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct policy_options opts = {.match_limit = match_limit};
+	git_oid commit;
+	int rc;
+
+	*files = NULL;
+	*policy = NULL;
+	error[0] = '\0';
+	rc = policyref_resolve(&commit, repo, POLICY_REF, err);
+	if (rc == 0 && policyref_read(files, repo, &commit, &diags, err) < 0)
+		rc = -1;
+	if (rc == 0 && policy_load(policy, (*files)->files, (*files)->count,
+				   &opts, &diags, err) < 0)
+		snprintf(error, size, "%s", err->msg);
 	diag_list_dispose(&diags);
-	return status;
+	return rc;
 }
 
 void acl_load_dispose(struct acl_load *load)

@@ -4,6 +4,8 @@
 
 #include <git2.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "../hooks/policyref.h"
 #include "../hooks/settings.h"
@@ -27,6 +29,18 @@ struct acl_load {
  * after printing a fatal error.
  */
 int acl_load(struct acl_load *load, const struct cli_list *owners);
+
+/*
+ * Load refs/apps/access-control of repo as the hook would (the files
+ * with policyref_read(), then policy_load()).  Returns 0 with *files
+ * set, and *policy set when it loads, else its first error
+ * (file:line: message) in error; GIT_ENOTFOUND when there is no policy
+ * ref; -1 with err set when the repository cannot be read.  The caller
+ * frees both with policyref_free() and policy_free().
+ */
+int acl_load_policy(struct policyref **files, struct policy **policy,
+		    char *error, size_t size, git_repository *repo,
+		    uint32_t match_limit, struct err *err);
 
 void acl_load_dispose(struct acl_load *load);
 

@@ -1,11 +1,18 @@
 /* acl_setup: what both init and upgrade write into a server repository */
 #include "acl_setup.h"
 
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../common/fsckpins.h"
+#include "../hooks/keyindex.h"
+#include "../policy/policy.h"
 #include "acl_edit.h"
 #include "cli.h"
 
@@ -156,4 +163,141 @@ int acl_setup_base(struct buf *out, const char *text, size_t len,
 		error |= buf_put(out, text, len);
 	}
 	return error ? -1 : 0;
+}
+
+int acl_setup_find_hook(char target[PATH_MAX])
+{
+	char hook[PATH_MAX];
+
+	if (cli_beside_exe(hook, sizeof(hook), ACL_SETUP_HOOK_BESIDE) < 0 ||
+	    realpath(hook, target) == NULL || access(target, X_OK) != 0)
+		return cli_fatal("cannot find the pre-receive hook next to "
+				 "git-acl (" ACL_SETUP_HOOK_BESIDE ")");
+	return 0;
+}
+
+int acl_setup_link_hook(git_repository *repo, const char *target, bool force)
+{
+	char link[PATH_MAX + 32];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%shooks", git_repository_path(repo));
+	if (mkdir(link, 0755) < 0 && errno != EEXIST)
+		return cli_fatal("cannot create '%s': %s", link,
+				 strerror(errno));
+	snprintf(link, sizeof(link), "%shooks/pre-receive",
+		 git_repository_path(repo));
+	if (lstat(link, &st) == 0) {
+		char have[PATH_MAX];
+
+		n = readlink(link, have, sizeof(have) - 1);
+		if (n >= 0)
+			have[n] = '\0';
+		if (n >= 0 && strcmp(have, target) == 0)
+			return 0;
+		if (!force)
+			return cli_fatal("'%s' exists: use --force to replace "
+					 "it",
+					 link);
+		if (unlink(link) < 0)
+			return cli_fatal("cannot remove '%s': %s", link,
+					 strerror(errno));
+	}
+	if (symlink(target, link) < 0)
+		return cli_fatal("cannot link '%s': %s", link,
+				 strerror(errno));
+	return 0;
+}
+
+/*
+ * SPEC 2: the hook builds the key index itself only up to 10,000 key
+ * files; here it is built whatever the number, for the policy as it is.
+ */
+int acl_setup_key_index(git_repository *repo, bool *built)
+{
+	struct keyindex_options opts = {0};
+	struct keyindex *index = NULL;
+	struct buf dir = BUF_INIT;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	const git_tree_entry *keys;
+	struct err err = {""};
+	git_oid id;
+	int status = CLI_EXIT_FATAL;
+
+	*built = false;
+	if (git_reference_name_to_id(&id, repo, POLICY_REF) < 0) {
+		status = CLI_EXIT_OK;	/* nothing to index yet */
+		goto done;
+	}
+	if (git_commit_lookup(&commit, repo, &id) < 0 ||
+	    git_commit_tree(&tree, commit) < 0) {
+		cli_fatal("cannot read " POLICY_REF);
+		goto done;
+	}
+	keys = git_tree_entry_byname(tree, "keys");
+	if (keys != NULL && git_tree_entry_filemode(keys) != GIT_FILEMODE_TREE)
+		keys = NULL;
+	if (buf_printf(&dir, "%sgitapps", git_repository_commondir(repo)) <
+	    0) {
+		cli_fatal("out of memory");
+		goto done;
+	}
+	if (keyindex_open(&index, repo, buf_cstr(&dir),
+			  keys ? git_tree_entry_id(keys) : NULL, &opts,
+			  &err) < 0) {
+		cli_fatal("cannot build the key index: %s", err.msg);
+		goto done;
+	}
+	*built = keyindex_shards_built(index) > 0;
+	status = CLI_EXIT_OK;
+done:
+	keyindex_free(index);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	buf_dispose(&dir);
+	return status;
+}
+
+char *acl_setup_head_branch(git_repository *repo)
+{
+	git_reference *head = NULL;
+	const char *target;
+	char *branch = NULL;
+
+	if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
+	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
+	    (target = git_reference_symbolic_target(head)) != NULL &&
+	    strncmp(target, "refs/heads/", 11) == 0 &&
+	    acl_setup_branch_ok(target + 11))
+		branch = strdup(target + 11);
+	git_reference_free(head);
+	return branch;
+}
+
+/* "name (uid N)", or "uid N" for an account without a name */
+static int setup_user(struct buf *out, uid_t uid)
+{
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw != NULL && pw->pw_name != NULL)
+		return buf_printf(out, "%s (uid %lu)", pw->pw_name,
+				  (unsigned long)uid);
+	return buf_printf(out, "uid %lu", (unsigned long)uid);
+}
+
+int acl_setup_foreign_owner(struct buf *out, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -1;
+	if (st.st_uid == geteuid())
+		return 0;
+	if (buf_puts(out, "owned by ") < 0 || setup_user(out, st.st_uid) < 0 ||
+	    buf_puts(out, ", not by you, ") < 0 ||
+	    setup_user(out, geteuid()) < 0)
+		return -1;
+	return 1;
 }

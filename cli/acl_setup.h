@@ -3,6 +3,7 @@
 #define CLI_ACL_SETUP_H
 
 #include <git2.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -10,6 +11,9 @@
 
 /* receive.certNonceSlop, seconds (SPEC 2: smart HTTP's two requests) */
 #define ACL_SETUP_NONCE_SLOP 30
+
+/* Where the hook is installed, relative to the directory of git-acl. */
+#define ACL_SETUP_HOOK_BESIDE "../libexec/gitapps/pre-receive"
 
 /*
  * Each writes into local, the repository's own config file (the only one
@@ -47,5 +51,41 @@ int acl_setup_base(struct buf *out, const char *text, size_t len,
 
 /* Whether refs/heads/<branch> is a valid ref name. */
 bool acl_setup_branch_ok(const char *branch);
+
+/*
+ * The absolute path of this build's hook into target: found beside our
+ * own executable (ACL_SETUP_HOOK_BESIDE), never compiled in, so that the
+ * build tree and an installed tree both work.  Returns 0 or an exit code
+ * after printing a fatal error.
+ */
+int acl_setup_find_hook(char target[PATH_MAX]);
+
+/*
+ * Make <repo>/hooks/pre-receive a symbolic link to target (an absolute
+ * path).  A link to target already is left alone; anything else there is
+ * replaced only with force.  Returns 0 or an exit code after printing a
+ * fatal error.
+ */
+int acl_setup_link_hook(git_repository *repo, const char *target, bool force);
+
+/*
+ * Build the key index (hooks/keyindex.h) of refs/apps/access-control
+ * under $GIT_DIR/gitapps, whatever the number of key files; *built says
+ * whether a shard had to be made.  Nothing to do without a policy.
+ * Returns 0 or an exit code after printing a fatal error.
+ */
+int acl_setup_key_index(git_repository *repo, bool *built);
+
+/* The branch HEAD names ("main" of refs/heads/main), or NULL: free it. */
+char *acl_setup_head_branch(git_repository *repo);
+
+/*
+ * Whether path is owned by another account than the caller's (git's
+ * "dubious ownership": git, run as the caller, refuses such a
+ * repository).  Returns 1 and appends "owned by <user> (uid N), not by
+ * you, <user> (uid M)" to out; 0 when the caller owns it; -1 when path
+ * cannot be examined (errno) or memory runs out.
+ */
+int acl_setup_foreign_owner(struct buf *out, const char *path);
 
 #endif

@@ -7,7 +7,6 @@
 
 #include "../common/buf.h"
 #include "../common/file.h"
-#include "../hooks/keyindex.h"
 #include "../hooks/policyref.h"
 #include "../policy/policy.h"
 #include "acl.h"
@@ -126,23 +125,6 @@ done:
 	return status;
 }
 
-/* The branch HEAD names ("main" of refs/heads/main), or NULL. */
-static char *upgrade_head_branch(git_repository *repo)
-{
-	git_reference *head = NULL;
-	const char *target;
-	char *branch = NULL;
-
-	if (git_reference_lookup(&head, repo, "HEAD") == 0 &&
-	    git_reference_type(head) == GIT_REFERENCE_SYMBOLIC &&
-	    (target = git_reference_symbolic_target(head)) != NULL &&
-	    strncmp(target, "refs/heads/", 11) == 0 &&
-	    acl_setup_branch_ok(target + 11))
-		branch = strdup(target + 11);
-	git_reference_free(head);
-	return branch;
-}
-
 /* refs/owner.conf: the apps/.* rule, and a base line when none exists. */
 static int upgrade_owner_conf(struct upgrade_plan *plan,
 			      const struct acl_edit *edit)
@@ -167,7 +149,7 @@ static int upgrade_owner_conf(struct upgrade_plan *plan,
 			goto oom;
 		changed = true;
 	}
-	if (!has_base && (branch = upgrade_head_branch(edit->repo)) == NULL) {
+	if (!has_base && (branch = acl_setup_head_branch(edit->repo)) == NULL) {
 		if (buf_puts(&plan->said, "refs/owner.conf: no base line "
 					  "added: HEAD names no branch; add "
 					  "'base heads/<branch>' by hand\n") <
@@ -379,62 +361,11 @@ done:
 	return status;
 }
 
-/*
- * SPEC 2: the hook builds the key index itself only up to 10,000 key
- * files; here it is built whatever the number, for the policy as it is.
- */
-static int upgrade_key_index(git_repository *repo)
-{
-	struct keyindex_options opts = {0};
-	struct keyindex *index = NULL;
-	struct buf dir = BUF_INIT;
-	git_commit *commit = NULL;
-	git_tree *tree = NULL;
-	const git_tree_entry *keys;
-	struct err err = {""};
-	git_oid id;
-	int status = CLI_EXIT_FATAL;
-
-	if (git_reference_name_to_id(&id, repo, POLICY_REF) < 0) {
-		status = CLI_EXIT_OK;	/* nothing to index yet */
-		goto done;
-	}
-	if (git_commit_lookup(&commit, repo, &id) < 0 ||
-	    git_commit_tree(&tree, commit) < 0) {
-		cli_fatal("cannot read " POLICY_REF);
-		goto done;
-	}
-	keys = git_tree_entry_byname(tree, "keys");
-	if (keys != NULL && git_tree_entry_filemode(keys) != GIT_FILEMODE_TREE)
-		keys = NULL;
-	if (buf_printf(&dir, "%sgitapps", git_repository_commondir(repo)) <
-	    0) {
-		cli_fatal("out of memory");
-		goto done;
-	}
-	if (keyindex_open(&index, repo, buf_cstr(&dir),
-			  keys ? git_tree_entry_id(keys) : NULL, &opts,
-			  &err) < 0) {
-		cli_fatal("cannot build the key index: %s", err.msg);
-		goto done;
-	}
-	status = CLI_EXIT_OK;
-	if (keyindex_shards_built(index) == 0)
-		goto done;	/* nothing new: say nothing */
-	printf("built the key index of " POLICY_REF "\n");
-	status = CLI_EXIT_OK;
-done:
-	keyindex_free(index);
-	git_tree_free(tree);
-	git_commit_free(commit);
-	buf_dispose(&dir);
-	return status;
-}
-
 int cmd_acl_upgrade(int argc, char **argv)
 {
 	git_repository *repo = NULL;
 	const char *path = ".";
+	bool built = false;
 	int nargs, status;
 
 	if ((status = cli_parse(&upgrade_command, argc, argv, &nargs)) >= 0)
@@ -452,9 +383,11 @@ int cmd_acl_upgrade(int argc, char **argv)
 	 */
 	if ((status = upgrade_open(&repo, path)) != 0 ||
 	    (status = upgrade_config(repo)) != 0 ||
-	    (status = upgrade_key_index(repo)) != 0 ||
-	    (status = upgrade_policy(repo)) != 0)
+	    (status = acl_setup_key_index(repo, &built)) != 0)
 		goto done;
+	if (built)
+		printf("built the key index of " POLICY_REF "\n");
+	status = upgrade_policy(repo);
 done:
 	git_repository_free(repo);
 	return status;

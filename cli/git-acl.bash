@@ -5,7 +5,7 @@
 
 _git_acl ()
 {
-	local subcommands="init upgrade keys ban unban lint check explain"
+	local subcommands="init upgrade doctor keys ban unban lint check explain"
 	local subcommand
 	subcommand="$(__git_find_on_cmdline "$subcommands")"
 	if [ -z "$subcommand" ]; then
@@ -15,6 +15,8 @@ _git_acl ()
 	case "$subcommand,$cur" in
 	init,--*)
 		__gitcomp "--owner= --owner-key= --branch= --force --help" ;;
+	doctor,--*)
+		__gitcomp "--all= --fix --help" ;;
 	upgrade,--*|unban,--*)
 		__gitcomp "--help" ;;
 	ban,--*)

@@ -83,23 +83,81 @@ static const char *settings_unpinned(git_config *cfg)
 	return NULL;
 }
 
+int settings_open(git_config **out, git_repository *repo, struct err *err)
+{
+	struct buf path = BUF_INIT;
+	int error = -1;
+
+	*out = NULL;
+	if (buf_printf(&path, "%sconfig", git_repository_commondir(repo)) < 0)
+		err_set(err, "out of memory");
+	else if (git_config_open_ondisk(out, buf_cstr(&path)) < 0)
+		settings_git_error(err, "cannot read the repository's config");
+	else
+		error = 0;
+	buf_dispose(&path);
+	return error;
+}
+
+int settings_read_values(struct settings *out, git_config *cfg,
+			 struct err *err)
+{
+	int64_t n;
+	int rc, flag = 0;
+
+	if (settings_number(&n, cfg, "gitapps.maxCommits",
+			    JUDGE_DEFAULT_MAX_COMMITS, 1, INT64_MAX, err) < 0)
+		return -1;
+	out->max_commits = (size_t)n;
+	if (settings_number(&n, cfg, "gitapps.maxTreeEntries",
+			    JUDGE_DEFAULT_MAX_TREE_ENTRIES, 1, INT64_MAX,
+			    err) < 0)
+		return -1;
+	out->max_tree_entries = (size_t)n;
+	if (settings_number(&n, cfg, "gitapps.timeout", JUDGE_DEFAULT_TIMEOUT,
+			    1, 86400, err) < 0)
+		return -1;
+	out->timeout = (unsigned)n;
+	if (settings_number(&n, cfg, "gitapps.regexMatchLimit",
+			    MATCH_DEFAULT_LIMIT, 1, UINT32_MAX, err) < 0)
+		return -1;
+	out->match_limit = (uint32_t)n;
+	if (settings_number(&n, cfg, "gitapps.maxDenials",
+			    JUDGE_DEFAULT_MAX_DENIALS, 1, 100000, err) < 0)
+		return -1;
+	out->max_denials = (size_t)n;
+	if (settings_number(&n, cfg, "gitapps.workers", 0, 0,
+			    JUDGE_MAX_WORKERS, err) < 0)
+		return -1;
+	out->workers = (unsigned)n;
+	if (settings_number(&n, cfg, "receive.certNonceSlop", 0, 0, 86400,
+			    err) < 0)
+		return -1;
+	out->nonce_slop = (unsigned)n;
+	out->have_nonce_slop = settings_is_set(cfg, "receive.certNonceSlop");
+	out->have_nonce_seed = settings_is_set(cfg, "receive.certNonceSeed");
+	out->unpinned_fsck = settings_unpinned(cfg);
+	out->fsck_skiplist = settings_is_set(cfg, "receive.fsck.skipList");
+	rc = git_config_get_bool(&flag, cfg, "receive.fsckObjects");
+	if (rc < 0 && rc != GIT_ENOTFOUND)
+		return err_set(err, "bad value for 'receive.fsckObjects'");
+	out->fsck_objects = rc == 0 && flag;
+	rc = git_config_get_bool(&flag, cfg, "core.ignorecase");
+	if (rc < 0 && rc != GIT_ENOTFOUND)
+		return err_set(err, "bad value for 'core.ignorecase'");
+	out->ignore_case = rc == 0 && flag;
+	return 0;
+}
+
 int settings_read(struct settings *out, git_repository *repo,
 		  bool require_owner, struct err *err)
 {
-	struct buf path = BUF_INIT;
 	git_config *cfg = NULL;
-	int64_t n;
-	int rc, flag = 0, error = -1;
+	int rc, error = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (buf_printf(&path, "%sconfig", git_repository_commondir(repo)) < 0) {
-		err_set(err, "out of memory");
+	if (settings_open(&cfg, repo, err) < 0)
 		goto done;
-	}
-	if (git_config_open_ondisk(&cfg, buf_cstr(&path)) < 0) {
-		settings_git_error(err, "cannot read the repository's config");
-		goto done;
-	}
 	rc = git_config_get_multivar_foreach(cfg, "gitapps.owner", NULL,
 					     settings_add_owner, out);
 	if (rc < 0 && rc != GIT_ENOTFOUND) {
@@ -113,54 +171,8 @@ int settings_read(struct settings *out, git_repository *repo,
 			     "config");
 		goto done;
 	}
-	if (settings_number(&n, cfg, "gitapps.maxCommits",
-			    JUDGE_DEFAULT_MAX_COMMITS, 1, INT64_MAX, err) < 0)
-		goto done;
-	out->max_commits = (size_t)n;
-	if (settings_number(&n, cfg, "gitapps.maxTreeEntries",
-			    JUDGE_DEFAULT_MAX_TREE_ENTRIES, 1, INT64_MAX,
-			    err) < 0)
-		goto done;
-	out->max_tree_entries = (size_t)n;
-	if (settings_number(&n, cfg, "gitapps.timeout", JUDGE_DEFAULT_TIMEOUT,
-			    1, 86400, err) < 0)
-		goto done;
-	out->timeout = (unsigned)n;
-	if (settings_number(&n, cfg, "gitapps.regexMatchLimit",
-			    MATCH_DEFAULT_LIMIT, 1, UINT32_MAX, err) < 0)
-		goto done;
-	out->match_limit = (uint32_t)n;
-	if (settings_number(&n, cfg, "gitapps.maxDenials",
-			    JUDGE_DEFAULT_MAX_DENIALS, 1, 100000, err) < 0)
-		goto done;
-	out->max_denials = (size_t)n;
-	if (settings_number(&n, cfg, "gitapps.workers", 0, 0,
-			    JUDGE_MAX_WORKERS, err) < 0)
-		goto done;
-	out->workers = (unsigned)n;
-	if (settings_number(&n, cfg, "receive.certNonceSlop", 0, 0, 86400,
-			    err) < 0)
-		goto done;
-	out->nonce_slop = (unsigned)n;
-	out->have_nonce_slop = settings_is_set(cfg, "receive.certNonceSlop");
-	out->have_nonce_seed = settings_is_set(cfg, "receive.certNonceSeed");
-	out->unpinned_fsck = settings_unpinned(cfg);
-	out->fsck_skiplist = settings_is_set(cfg, "receive.fsck.skipList");
-	rc = git_config_get_bool(&flag, cfg, "receive.fsckObjects");
-	if (rc < 0 && rc != GIT_ENOTFOUND) {
-		err_set(err, "bad value for 'receive.fsckObjects'");
-		goto done;
-	}
-	out->fsck_objects = rc == 0 && flag;
-	rc = git_config_get_bool(&flag, cfg, "core.ignorecase");
-	if (rc < 0 && rc != GIT_ENOTFOUND) {
-		err_set(err, "bad value for 'core.ignorecase'");
-		goto done;
-	}
-	out->ignore_case = rc == 0 && flag;
-	error = 0;
+	error = settings_read_values(out, cfg, err);
 done:
 	git_config_free(cfg);
-	buf_dispose(&path);
 	return error;
 }

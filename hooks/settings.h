@@ -32,8 +32,6 @@ struct settings {
 	bool fsck_skiplist;		/* receive.fsck.skipList is set */
 };
 
-
-
 /*
  * Read the settings from the repository's own config file
  * (git_config_open_ondisk on <common dir>/config), never from global,
@@ -45,5 +43,21 @@ struct settings {
  */
 int settings_read(struct settings *out, git_repository *repo,
 		  bool require_owner, struct err *err);
+
+/*
+ * The repository's own config file alone (<common dir>/config), opened
+ * with git_config_open_ondisk: what settings_read() reads.  Returns 0
+ * and a config the caller frees with git_config_free(), or -1 with err
+ * set.
+ */
+int settings_open(git_config **out, git_repository *repo, struct err *err);
+
+/*
+ * Every setting of struct settings but gitapps.owner (left as it is),
+ * from cfg: for a caller that looks at the owners itself (git acl
+ * doctor).  Returns 0, or -1 with err set when a value does not parse.
+ */
+int settings_read_values(struct settings *out, git_config *cfg,
+			 struct err *err);
 
 #endif

@@ -53,7 +53,7 @@ test_expect_success COMPLETION 'options and their values complete' '
 
 test_expect_success COMPLETION 'git acl <TAB> offers every subcommand' '
 	complete git acl "" >out &&
-	for c in init upgrade keys ban unban lint check explain
+	for c in init upgrade doctor keys ban unban lint check explain
 	do
 		grep -x "$c" out || return 1
 	done &&
@@ -62,7 +62,13 @@ test_expect_success COMPLETION 'git acl <TAB> offers every subcommand' '
 	complete git acl ban --m >out &&
 	grep -x -- "--message=" out &&
 	complete git acl init --br >out &&
-	grep -x -- "--branch=" out
+	grep -x -- "--branch=" out &&
+	complete git acl doctor --f >out &&
+	echo --fix >expect &&
+	test_cmp expect out &&
+	complete git acl doctor --a >out &&
+	echo --all= >expect &&
+	test_cmp expect out
 '
 
 test_done
