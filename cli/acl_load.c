@@ -9,7 +9,7 @@
 int acl_load(struct acl_load *load, const struct cli_list *owners)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
-	struct policy_options opts;
+	struct policy_options opts = {0};
 	struct err err = {""};
 	git_oid commit;
 	size_t i;
