@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 	struct policyref *files = NULL;
 	struct policy *policy = NULL;
 	struct diag_list diags = DIAG_LIST_INIT;
-	struct policy_options popts;
+	struct policy_options popts = {0};
 	struct cert *cert = NULL;
 	git_blob *blob = NULL;
 	git_oid policy_commit, cert_id, old, new;
