@@ -231,6 +231,54 @@ static int mr_publish_local(struct mr_ctx *ctx, const struct mr_push_ref *refs,
 }
 
 /*
+ * git push's stderr, as git mr shows it: the hook's "remote:" lines (their
+ * sideband padding trimmed) and git's own errors, without git's summary
+ * "error: failed to push some refs" (git mr prints its own).
+ */
+static void mr_push_stderr(struct buf *out, const char *text)
+{
+	const char *p = text, *nl;
+	size_t len;
+
+	for (; *p; p += len + (nl != NULL)) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (strncmp(p, "error: failed to push some refs", 31) == 0)
+			continue;
+		if (strncmp(p, "remote: ", 8) == 0)
+			while (len > 8 && isspace((unsigned char)p[len - 1]))
+				len--;
+		buf_put(out, p, len);
+		buf_puts(out, "\n");
+	}
+}
+
+/*
+ * git push --porcelain's stdout: "To <url>", a line per ref, "Done".  A
+ * ref the hook declined (or that an atomic push dropped with it) is said
+ * by the hook's own lines; any other refusal is kept, one line each.
+ */
+static void mr_push_porcelain(struct buf *out, const char *text)
+{
+	const char *p = text, *nl, *reason;
+	size_t len;
+
+	for (; *p; p += len + (nl != NULL)) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len < 2 || p[0] != '!' || p[1] != '\t')
+			continue;
+		reason = memchr(p + 2, '\t', len - 2);
+		if (reason != NULL &&
+		    strncmp(reason + 1, "[remote rejected]", 17) == 0)
+			continue;
+		buf_puts(out, "error: ");
+		buf_put(out, p + 2, len - 2);
+		buf_puts(out, "\n");
+	}
+}
+
+/*
  * git could not sign the certificate (no secret key, no agent, no
  * terminal for the passphrase): then it sent nothing (git's messages in
  * send-pack.c and gpg-interface.c).
@@ -288,9 +336,8 @@ static int mr_publish_push(struct mr_ctx *ctx, const struct mr_push_ref *refs,
 		}
 		status = MR_PUSH_UNSIGNED;
 	} else if (status != 0) {
-		buf_puts(errout, buf_cstr(&raw));
-		/* porcelain lines say which ref failed and why */
-		buf_puts(errout, buf_cstr(&out));
+		mr_push_stderr(errout, buf_cstr(&raw));
+		mr_push_porcelain(errout, buf_cstr(&out));
 	}
 	buf_dispose(&out);
 	buf_dispose(&raw);
