@@ -49,7 +49,7 @@ _git_mr ()
 	checkout,--*|approve,--*|unapprove,--*)
 		__gitcomp "--rev= --help" ;;
 	fetch,--*)
-		__gitcomp "--remote= --help" ;;
+		__gitcomp "--quiet --remote= --help" ;;
 	ci,--*)
 		__gitcomp "--once --loop --interval= --command= --timeout=
 			--max-output= --memory= --bwrap= --accept-no-sandbox --help" ;;

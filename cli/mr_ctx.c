@@ -230,13 +230,75 @@ static int mr_publish_local(struct mr_ctx *ctx, const struct mr_push_ref *refs,
 	return mr_reload(ctx);
 }
 
+/*
+ * git push's stderr, as git mr shows it: the hook's "remote:" lines (their
+ * sideband padding trimmed) and git's own errors, without git's summary
+ * "error: failed to push some refs" (git mr prints its own).
+ */
+static void mr_push_stderr(struct buf *out, const char *text)
+{
+	const char *p = text, *nl;
+	size_t len;
+
+	for (; *p; p += len + (nl != NULL)) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (strncmp(p, "error: failed to push some refs", 31) == 0)
+			continue;
+		if (strncmp(p, "remote: ", 8) == 0)
+			while (len > 8 && isspace((unsigned char)p[len - 1]))
+				len--;
+		buf_put(out, p, len);
+		buf_puts(out, "\n");
+	}
+}
+
+/*
+ * git push --porcelain's stdout: "To <url>", a line per ref, "Done".  A
+ * ref the hook declined (or that an atomic push dropped with it) is said
+ * by the hook's own lines; any other refusal is kept, one line each.
+ */
+static void mr_push_porcelain(struct buf *out, const char *text)
+{
+	const char *p = text, *nl, *reason;
+	size_t len;
+
+	for (; *p; p += len + (nl != NULL)) {
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len < 2 || p[0] != '!' || p[1] != '\t')
+			continue;
+		reason = memchr(p + 2, '\t', len - 2);
+		if (reason != NULL &&
+		    strncmp(reason + 1, "[remote rejected]", 17) == 0)
+			continue;
+		buf_puts(out, "error: ");
+		buf_put(out, p + 2, len - 2);
+		buf_puts(out, "\n");
+	}
+}
+
+/*
+ * git could not sign the certificate (no secret key, no agent, no
+ * terminal for the passphrase): then it sent nothing (git's messages in
+ * send-pack.c and gpg-interface.c).
+ */
+static bool mr_push_unsigned(const char *text)
+{
+	return strstr(text, "failed to sign the push certificate") != NULL ||
+	       strstr(text, "gpg failed to sign the data") != NULL;
+}
+
+/* Returns git push's status, or MR_PUSH_UNSIGNED when git could not sign. */
+#define MR_PUSH_UNSIGNED 1000
+
 static int mr_publish_push(struct mr_ctx *ctx, const struct mr_push_ref *refs,
 			   size_t nrefs, struct buf *errout)
 {
 	const char *argv[8 + MR_PUSH_REFS_MAX];
 	char specs[MR_PUSH_REFS_MAX][GIT_OID_HEXSZ + 258];
 	struct err err = {{0}};
-	struct buf out = BUF_INIT;
+	struct buf out = BUF_INIT, raw = BUF_INIT;
 	size_t i, n = 0;
 	int status;
 
@@ -255,13 +317,30 @@ static int mr_publish_push(struct mr_ctx *ctx, const struct mr_push_ref *refs,
 		argv[n++] = specs[i];
 	}
 	argv[n] = NULL;
-	status = mr_git_run(argv, &out, errout, &err);
-	if (status < 0)
+	status = mr_git_run(argv, &out, &raw, &err);
+	if (status < 0) {
 		buf_printf(errout, "fatal: %s\n", err.msg);
-	else if (status != 0)
-		/* porcelain lines say which ref failed and why */
-		buf_puts(errout, buf_cstr(&out));
+	} else if (status != 0 && mr_push_unsigned(buf_cstr(&raw))) {
+		/* gpg's own lines say why; git's two add nothing */
+		const char *p = buf_cstr(&raw), *nl;
+		size_t len;
+
+		for (; *p; p += len + (nl != NULL)) {
+			nl = strchr(p, '\n');
+			len = nl ? (size_t)(nl - p) : strlen(p);
+			if (strncmp(p, "gpg: ", 5) == 0 ||
+			    strncmp(p, "error: gpg ", 11) == 0) {
+				buf_put(errout, p, len);
+				buf_puts(errout, "\n");
+			}
+		}
+		status = MR_PUSH_UNSIGNED;
+	} else if (status != 0) {
+		mr_push_stderr(errout, buf_cstr(&raw));
+		mr_push_porcelain(errout, buf_cstr(&out));
+	}
 	buf_dispose(&out);
+	buf_dispose(&raw);
 	return status;
 }
 
@@ -293,8 +372,21 @@ int mr_publish(struct mr_ctx *ctx, mr_build_fn build, void *data)
 		if (status != 0 || nrefs == 0)
 			break;
 		buf_clear(&errout);
-		if (mr_publish_push(ctx, refs, nrefs, &errout) == 0) {
+		status = mr_publish_push(ctx, refs, nrefs, &errout);
+		if (status == 0) {
 			status = mr_publish_local(ctx, refs, nrefs);
+			break;
+		}
+		if (status == MR_PUSH_UNSIGNED) {
+			fputs(buf_cstr(&errout), stderr);
+			status = cli_fatal("git could not sign the push; "
+					   "nothing was sent");
+			fputs("hint: user.signingkey must name a secret key "
+			      "that 'gpg --list-secret-keys' shows\n"
+			      "hint: gpg-agent must be able to start; for a "
+			      "passphrase, set GPG_TTY (export "
+			      "GPG_TTY=$(tty))\n",
+			      stderr);
 			break;
 		}
 		if ((status = mr_fetch(ctx, true)) != 0)

@@ -205,6 +205,18 @@ static int list_attestations(struct mr_ctx *ctx, git_tree *root,
 	return 0;
 }
 
+/*
+ * A fresh clone has no refs/apps/: an empty list there would look like a
+ * project without requests (issue 15).
+ */
+static void list_hint_no_data(const struct mr_ctx *ctx)
+{
+	if (!ctx->has_data)
+		fputs("hint: no merge-request data here yet: run 'git mr "
+		      "fetch'\n",
+		      stderr);
+}
+
 int cmd_mr_list(int argc, char **argv)
 {
 	struct mr_ctx ctx;
@@ -242,6 +254,7 @@ int cmd_mr_list(int argc, char **argv)
 		return cli_fatal("%s", err.msg);
 	if ((status = mr_open(&ctx, NULL)) != 0)
 		goto done;
+	list_hint_no_data(&ctx);
 	if (store_open(&store, ctx.repo, ctx.has_data ? &ctx.data : NULL,
 		       &ctx.warnings, &err) < 0) {
 		status = cli_fatal("%s", err.msg);
@@ -364,6 +377,7 @@ int cmd_mr_search(int argc, char **argv)
 	}
 	if ((status = mr_open(&ctx, NULL)) != 0)
 		goto done;
+	list_hint_no_data(&ctx);
 	if (store_open(&store, ctx.repo, ctx.has_data ? &ctx.data : NULL,
 		       &ctx.warnings, &err) < 0 ||
 	    (store_ok = 1, store_list(&store, NULL, &ids, &count, &err) < 0)) {

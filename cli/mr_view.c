@@ -232,14 +232,17 @@ done:
 }
 
 static const char *fetch_remote;
+static bool fetch_quiet;
 
 static const struct cli_opt fetch_opts[] = {
 	{"remote", 0, CLI_OPT_STRING, &fetch_remote, "<name>",
 	 "fetch from this remote (default: mr.remote, or origin)"},
+	{"quiet", 'q', CLI_OPT_FLAG, &fetch_quiet, NULL,
+	 "print only errors and warnings"},
 };
 
 static const struct cli_command fetch_cmd = {
-	"git mr fetch [--remote <name>]",
+	"git mr fetch [-q | --quiet] [--remote <name>]",
 	"fetch refs/apps/* (policy, merge requests, revisions) from the "
 	"remote",
 	fetch_opts, sizeof(fetch_opts) / sizeof(fetch_opts[0]),
@@ -257,7 +260,8 @@ int cmd_mr_fetch(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	if ((status = mr_open(&ctx, fetch_remote)) == 0 &&
-	    (status = mr_fetch(&ctx, false)) == 0 && !ctx.has_data)
+	    (status = mr_fetch(&ctx, fetch_quiet)) == 0 && !ctx.has_data &&
+	    !fetch_quiet)
 		printf("'%s' has no merge requests yet (no %s)\n", mr_remote(&ctx),
 		       STORE_DATA_REF);
 	mr_close(&ctx);

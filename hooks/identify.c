@@ -473,7 +473,14 @@ int identify_pusher(char user_out[USERID_LEN + 1],
 	if (result2 == KEYRING_BAD_SIGNATURE)
 		result = result2;
 unknown:
-	if (in->policy == NULL)
+	if (in->policy == NULL && in->policy_new != NULL &&
+	    !git_oid_is_zero(in->policy_new) && !in->policy_only)
+		/* identify_first_policy() reads the key of a lone push only */
+		err_set(err, "there is no refs/apps/access-control yet: push "
+			     "the first policy alone, first ('git push "
+			     "--signed origin refs/apps/access-control'), "
+			     "then the rest");
+	else if (in->policy == NULL)
 		err_set(err, "there is no refs/apps/access-control yet: only "
 			     "an owner (gitapps.owner) may create it, with "
 			     "their key in it");

@@ -302,4 +302,55 @@ test_expect_success '... its twin: a small, sound policy change gets in' '
 	ref_is server.git refs/apps/access-control $(git -C policy rev-parse HEAD)
 '
 
+test_expect_success 'the first policy and a branch in one push: push the policy alone, first' '
+	test_when_finished stop_gpg_agent &&
+	# a server whose owner is to push the first policy
+	setup_server first.git "$OWNER" &&
+	git -C first.git update-ref -d refs/apps/access-control &&
+	git init -q first &&
+	# base/ with its keys where a pushed policy must have them
+	mkdir -p firstbase &&
+	cp -R "$DEFAULT_POLICY"/. firstbase/ &&
+	for id in $OWNER $ALICE
+	do
+		mkdir -p firstbase/$(dirname $(keypath $id)) &&
+		gpg --armor --export $id >firstbase/$(keypath $id) || return 1
+	done &&
+	(
+		cd first &&
+		git remote add origin ../first.git &&
+		echo readme >README &&
+		commit_all start &&
+		commit_policy refs/apps/access-control ../firstbase >../first.policy &&
+		push_denied "$OWNER" origin HEAD:refs/heads/main \
+			refs/apps/access-control
+	) &&
+	ref_is first.git refs/apps/access-control none &&
+	ref_is first.git refs/heads/main none &&
+	said "error: there is no refs/apps/access-control yet: push the first policy alone, first ('"'"'git push --signed origin refs/apps/access-control'"'"'), then the rest" &&
+	! grep "only an owner" push.err
+'
+
+test_expect_success '... its twin: the policy alone, then the branch' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd first &&
+		push_ok "$OWNER" origin refs/apps/access-control &&
+		push_ok "$OWNER" origin HEAD:refs/heads/main
+	) &&
+	ref_is first.git refs/apps/access-control $(cat first.policy) &&
+	ref_is first.git refs/heads/main $(git -C first rev-parse HEAD)
+'
+
+test_expect_success '... a branch alone with no policy: only an owner may create one' '
+	test_when_finished stop_gpg_agent &&
+	setup_server second.git "$OWNER" &&
+	git -C second.git update-ref -d refs/apps/access-control &&
+	(
+		cd first &&
+		push_denied "$OWNER" ../second.git HEAD:refs/heads/main
+	) &&
+	said "error: there is no refs/apps/access-control yet: only an owner (gitapps.owner) may create it, with their key in it"
+'
+
 test_done

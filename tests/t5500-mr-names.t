@@ -150,4 +150,39 @@ test_expect_success 'a title and a comment holding escape sequences print escape
 	grep "title	Red \\\\033\[31malert" search.out
 '
 
+test_expect_success 'a name in another case resolves when one key carries it' '
+	echo "merge request $A/1: Alice'\''s change" >expect &&
+	for user in alice ALICE "alice <alice@example.com>"
+	do
+		(cd bob && git mr show "$user/1" >../show.out 2>../show.err) &&
+		head -n 1 show.out >actual &&
+		test_cmp expect actual &&
+		test_must_be_empty show.err || return 1
+	done &&
+	(cd alice && git mr fetch -q && git mr list --author bob --state all --format "%U/%n") >actual &&
+	echo "$BOB/1" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success '... when two keys carry it in other cases, it is refused, naming both' '
+	test_when_finished stop_gpg_agent &&
+	CAROL=$(make_key "Carol <carol@example.com>") &&
+	CAROL2=$(make_key "CAROL <carol2@example.com>") &&
+	mr_clone carol $CAROL &&
+	mr_clone carol2 $CAROL2 &&
+	mr_register carol $CAROL &&
+	mr_register carol2 $CAROL2 &&
+	(
+		cd bob &&
+		git mr fetch -q &&
+		test_must_fail git mr list --author carol 2>../err
+	) &&
+	grep "^fatal: no key carries the name '\''carol'\'' as written, and 2 do ignoring case (" err &&
+	grep -F "Carol <carol@example.com> [$(echo $CAROL | cut -c1-16)]" err &&
+	grep -F "CAROL <carol2@example.com> [$(echo $CAROL2 | cut -c1-16)]" err &&
+	# as written, each name is one key
+	(cd bob && git mr list --author Carol && git mr list --author CAROL) 2>err &&
+	test_must_be_empty err
+'
+
 test_done

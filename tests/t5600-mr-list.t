@@ -190,6 +190,18 @@ test_expect_success 'checkout --rev 1 puts HEAD at v1'\''s commit' '
 	test "$(git -C maint rev-parse HEAD)" = $V2
 '
 
+test_expect_success 'list and search in a fresh clone: a hint to fetch, exit 0' '
+	git clone -q server.git fresh &&
+	(cd fresh && git mr list) >out 2>err &&
+	test_must_be_empty out &&
+	echo "hint: no merge-request data here yet: run '\''git mr fetch'\''" >expect &&
+	test_cmp expect err &&
+	(cd fresh && test_expect_code 1 git mr search parser) >out 2>err &&
+	test_cmp expect err &&
+	(cd maint && git mr list) >out 2>err &&
+	! grep hint: err
+'
+
 test_expect_success 'git mr -h and git mr list -h: usage, exit 129' '
 	(cd maint && test_expect_code 129 git mr -h) >out &&
 	grep "^usage: git mr <command>" out &&

@@ -56,4 +56,29 @@ test_expect_success 'after the owner rewrites the data branch, clients follow it
 	)
 '
 
+test_expect_success 'git mr fetch -q and --quiet print nothing on success' '
+	(
+		cd alice &&
+		git update-ref -d $DATA &&
+		git mr fetch -q >../out 2>../err &&
+		test_must_be_empty ../out &&
+		test_must_be_empty ../err &&
+		test "$(git rev-parse $DATA)" = "$(server_rev $DATA)" &&
+		git update-ref -d $DATA &&
+		git mr fetch --quiet >../out 2>../err &&
+		test_must_be_empty ../out &&
+		test_must_be_empty ../err &&
+		test "$(git rev-parse $DATA)" = "$(server_rev $DATA)"
+	)
+'
+
+test_expect_success 'without -q, git mr fetch reports what it fetched' '
+	(
+		cd alice &&
+		git update-ref -d $DATA &&
+		git mr fetch >../out 2>../err &&
+		grep "$DATA" ../err
+	)
+'
+
 test_done

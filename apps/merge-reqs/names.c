@@ -164,16 +164,21 @@ static size_t names_name_len(const char *uid)
 	return len;
 }
 
-static bool names_uid_matches(const char *uid, const char *spec)
+/*
+ * Does uid carry spec: the whole user id, its name or its email (emails
+ * ignore case)?  With icase, names and whole user ids ignore case too.
+ */
+static bool names_uid_matches(const char *uid, const char *spec, bool icase)
 {
 	size_t spec_len = strlen(spec), email_len, name_len;
 	const char *email;
 
-	if (strcmp(uid, spec) == 0)
+	if ((icase ? strcasecmp(uid, spec) : strcmp(uid, spec)) == 0)
 		return true;
 	name_len = names_name_len(uid);
 	if (name_len > 0 && name_len == spec_len &&
-	    strncmp(uid, spec, spec_len) == 0)
+	    (icase ? strncasecmp(uid, spec, spec_len)
+		   : strncmp(uid, spec, spec_len)) == 0)
 		return true;
 	if ((email = names_email(uid, &email_len)) == NULL || email_len == 0)
 		return false;
@@ -184,12 +189,13 @@ static bool names_uid_matches(const char *uid, const char *spec)
 	       strncasecmp(email, spec, email_len) == 0;
 }
 
-static bool names_key_carries(const struct names_key *key, const char *spec)
+static bool names_key_carries(const struct names_key *key, const char *spec,
+			      bool icase)
 {
 	size_t j;
 
 	for (j = 0; j < key->nuids; j++)
-		if (names_uid_matches(key->uids[j], spec))
+		if (names_uid_matches(key->uids[j], spec, icase))
 			return true;
 	return false;
 }
@@ -203,7 +209,7 @@ int names_display(struct buf *out, const struct names *names, const char *id)
 	if (key == NULL || key->nuids == 0)
 		return buf_printf(out, "[%.16s]", id);
 	for (i = 0; i < names->count; i++)
-		if (names_key_carries(&names->keys[i], key->uids[0]))
+		if (names_key_carries(&names->keys[i], key->uids[0], false))
 			shared++;
 	status |= quote_controls(out, key->uids[0], strlen(key->uids[0]));
 	status |= buf_printf(out, " [%.16s]", id);
@@ -241,6 +247,45 @@ static const char *names_nth(const struct names *names,
 	return i < count ? candidates[i] : names->keys[i - count].id;
 }
 
+/*
+ * No key carries spec as typed: "bob" for "Bob".  Ignoring case, one key
+ * is the answer; several are named, so that the user can pick one (each
+ * with 16 digits: the names are unverified claims, SPEC 7).
+ */
+static int names_resolve_icase(const struct names *names, const char *spec,
+			       char out[USERID_LEN + 1], struct err *err)
+{
+	struct buf which = BUF_INIT;
+	const char *match = NULL;
+	size_t i, found = 0;
+	int status = -1;
+
+	for (i = 0; i < names->count; i++) {
+		if (!names_key_carries(&names->keys[i], spec, true))
+			continue;
+		match = names->keys[i].id;
+		if (found++ > 0)
+			buf_puts(&which, ", ");
+		names_display(&which, names, match);
+	}
+	if (found == 1) {
+		memcpy(out, match, USERID_LEN + 1);
+		status = 0;
+	} else if (found > 1) {
+		err_set(err,
+			"no key carries the name '%.64s' as written, and %zu "
+			"do ignoring case (%.120s): use a fingerprint",
+			spec, found, buf_cstr(&which));
+	} else {
+		err_set(err,
+			"no user '%.64s' (neither a fingerprint nor a name "
+			"in a key file)",
+			spec);
+	}
+	buf_dispose(&which);
+	return status;
+}
+
 int names_resolve(const struct names *names, const char *spec,
 		  const char (*candidates)[USERID_LEN + 1], size_t count,
 		  char out[USERID_LEN + 1], struct err *err)
@@ -273,11 +318,12 @@ int names_resolve(const struct names *names, const char *spec,
 		/*
 		 * A name like "Cafe" is hex too, and anyone can grind a key
 		 * whose fingerprint starts CAFE: when the spec is also some
-		 * other key's name, it names nobody for sure.
+		 * other key's name (in any case: "cafe" finds "Cafe"), it
+		 * names nobody for sure.
 		 */
 		for (i = 0; found == 1 && i < names->count; i++)
 			if (strcmp(names->keys[i].id, match) != 0 &&
-			    names_key_carries(&names->keys[i], spec))
+			    names_key_carries(&names->keys[i], spec, true))
 				return err_set(err,
 					       "'%.64s' is both a fingerprint "
 					       "prefix and a name: use more "
@@ -290,20 +336,17 @@ int names_resolve(const struct names *names, const char *spec,
 		match = NULL;
 	}
 	for (i = 0; i < names->count; i++)
-		if (names_key_carries(&names->keys[i], spec)) {
+		if (names_key_carries(&names->keys[i], spec, false)) {
 			match = names->keys[i].id;
 			found++;
 		}
-	if (found == 1) {
-		memcpy(out, match, USERID_LEN + 1);
-		return 0;
-	}
 	if (found > 1)
 		return err_set(err,
 			       "%zu keys carry the name '%.64s': use a "
 			       "fingerprint",
 			       found, spec);
-	return err_set(err, "no user '%.64s' (neither a fingerprint nor a "
-			    "name in a key file)",
-		       spec);
+	if (found == 0)
+		return names_resolve_icase(names, spec, out, err);
+	memcpy(out, match, USERID_LEN + 1);
+	return 0;
 }

@@ -47,8 +47,9 @@ int names_display(struct buf *out, const struct names *names, const char *id);
  * Resolve spec to a user id: a fingerprint or a prefix of one (at least 4
  * hex digits, either case) among candidates (count ids of 41 bytes) and
  * the keys; else a full user id, a name or an email (with or without <>)
- * that exactly one key carries.  Returns 0, or -1 with err naming why
- * (unknown, or ambiguous and how many match).
+ * that exactly one key carries: as written, or else ignoring case.  Returns
+ * 0, or -1 with err naming why (unknown, or ambiguous and how many match;
+ * ignoring case, which keys).
  */
 int names_resolve(const struct names *names, const char *spec,
 		  const char (*candidates)[USERID_LEN + 1], size_t count,
