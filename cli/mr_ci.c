@@ -90,10 +90,13 @@ static int ci_number(const char *opt, const char *key, unsigned long long def,
 		errno = 0;
 		*out = strtoull(text, &end, 10);
 		if (errno || end == text || *end || *out == 0 || *out > max) {
+			/* text may be value's: print before disposing it */
+			int status = cli_fatal("%s wants a number from 1 to "
+					       "%llu, not '%s'",
+					       key, max, text);
+
 			buf_dispose(&value);
-			return cli_fatal("%s wants a number from 1 to %llu, "
-					 "not '%s'",
-					 key, max, text);
+			return status;
 		}
 	}
 	buf_dispose(&value);
