@@ -98,11 +98,9 @@ armor_key () {
 # --no-backsig reproduces.  The work happens in a throwaway gpg home, so
 # the holder's key in $GNUPGHOME is untouched.
 copy_as_subkey () {
-	cs_home="$SHARNESS_TRASH_DIRECTORY/craft-home" &&
-	test_when_finished "GNUPGHOME=\"$cs_home\" gpgconf --kill all 2>/dev/null; rm -rf \"$cs_home\"" &&
-	rm -rf "$cs_home" &&
-	mkdir "$cs_home" &&
-	chmod 700 "$cs_home" &&
+	rm -rf "$SHARNESS_TRASH_DIRECTORY/craft-home" &&
+	cs_home=$(gpg_home craft-home) &&
+	test_when_finished "GNUPGHOME=\"$cs_home\" gpgconf --kill all 2>/dev/null; rm -rf \"\$SHARNESS_TRASH_DIRECTORY/craft-home\"" &&
 	cp -R "$GNUPGHOME/private-keys-v1.d" "$cs_home/" &&
 	gpg --export "$1" | GNUPGHOME="$cs_home" gpg --batch --quiet --import &&
 	cs_grip=$(key_field "$2" grp 10) &&

@@ -30,8 +30,28 @@ export GIT_CONFIG_NOSYSTEM=1
 export GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL='author@example.com'
 export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL='committer@example.com'
 export GIT_AUTHOR_DATE='1764000000 +0000' GIT_COMMITTER_DATE='1764000000 +0000'
-export GNUPGHOME="$HOME/gnupg"
-mkdir -p "$GNUPGHOME" && chmod 700 "$GNUPGHOME"
+# gpg-agent binds its sockets inside its home, and a Unix socket's name
+# holds at most 107 bytes: under a checkout at a long path the agent
+# would not start ("socket name ... is too long") and signing would fail.
+# Each gpg home of a test lives in the trash directory but is named by a
+# short symbolic link under /tmp, removed when the tests pass.
+GITAPPS_GPG_LINKS=$(mktemp -d /tmp/gitapps-gpg.XXXXXX) || exit 1
+cleanup 'rm -rf "$GITAPPS_GPG_LINKS"'
+
+# gpg_home <name>: make (once) the gpg home <name> in the trash directory
+# and print its short name, for GNUPGHOME.
+gpg_home () {
+	mkdir -p "$SHARNESS_TRASH_DIRECTORY/$1" &&
+	chmod 700 "$SHARNESS_TRASH_DIRECTORY/$1" &&
+	{
+		test -L "$GITAPPS_GPG_LINKS/$1" ||
+		ln -s "$SHARNESS_TRASH_DIRECTORY/$1" "$GITAPPS_GPG_LINKS/$1"
+	} &&
+	echo "$GITAPPS_GPG_LINKS/$1"
+}
+
+GNUPGHOME=$(gpg_home gnupg) || exit 1
+export GNUPGHOME
 git config --global init.defaultBranch main
 
 SRC="$GITAPPS_SOURCE"

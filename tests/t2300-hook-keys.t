@@ -111,13 +111,11 @@ test_expect_success 'Carol revokes her key with the certificate gpg made' '
 	CAROL=$(cat CAROL.id) &&
 	sed "s/^:-----BEGIN/-----BEGIN/" \
 		"$GNUPGHOME/openpgp-revocs.d/$CAROL.rev" >carol.rev &&
-	mkdir revoke-home &&
-	chmod 700 revoke-home &&
 	gpg --export $CAROL >carol.pub &&
-	GNUPGHOME=$PWD/revoke-home gpg --batch --quiet --import carol.pub &&
-	GNUPGHOME=$PWD/revoke-home gpg --batch --quiet --import carol.rev &&
-	GNUPGHOME=$PWD/revoke-home gpg --armor --export $CAROL >carol-revoked.asc &&
-	GNUPGHOME=$PWD/revoke-home gpgconf --kill all &&
+	GNUPGHOME=$(gpg_home revoke-home) gpg --batch --quiet --import carol.pub &&
+	GNUPGHOME=$(gpg_home revoke-home) gpg --batch --quiet --import carol.rev &&
+	GNUPGHOME=$(gpg_home revoke-home) gpg --armor --export $CAROL >carol-revoked.asc &&
+	GNUPGHOME=$(gpg_home revoke-home) gpgconf --kill all &&
 	gpg --with-colons --show-keys carol-revoked.asc >revoked.list &&
 	grep "^pub:r:" revoked.list
 '
@@ -355,12 +353,10 @@ test_expect_success 'once her primary key is revoked, her subkey identifies nobo
 	GINA=$(cat GINA.id) OWNER=$(cat OWNER.id) &&
 	sed "s/^:-----BEGIN/-----BEGIN/" \
 		"$GNUPGHOME/openpgp-revocs.d/$GINA.rev" >gina.rev &&
-	mkdir gina-home &&
-	chmod 700 gina-home &&
-	GNUPGHOME=$PWD/gina-home gpg --batch --quiet --import gina.asc &&
-	GNUPGHOME=$PWD/gina-home gpg --batch --quiet --import gina.rev &&
-	GNUPGHOME=$PWD/gina-home gpg --armor --export $GINA >gina-revoked.asc &&
-	GNUPGHOME=$PWD/gina-home gpgconf --kill all &&
+	GNUPGHOME=$(gpg_home gina-home) gpg --batch --quiet --import gina.asc &&
+	GNUPGHOME=$(gpg_home gina-home) gpg --batch --quiet --import gina.rev &&
+	GNUPGHOME=$(gpg_home gina-home) gpg --armor --export $GINA >gina-revoked.asc &&
+	GNUPGHOME=$(gpg_home gina-home) gpgconf --kill all &&
 	(
 		cd policy &&
 		fresh_acl &&

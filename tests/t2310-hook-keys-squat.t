@@ -189,12 +189,10 @@ test_expect_success 'setup: Carol registers, then revokes her key' '
 	register $CAROL carol.asc &&
 	sed "s/^:-----BEGIN/-----BEGIN/" \
 		"$GNUPGHOME/openpgp-revocs.d/$CAROL.rev" >carol.rev &&
-	mkdir carol-home &&
-	chmod 700 carol-home &&
-	GNUPGHOME=$PWD/carol-home gpg --batch --quiet --import carol.asc &&
-	GNUPGHOME=$PWD/carol-home gpg --batch --quiet --import carol.rev &&
-	GNUPGHOME=$PWD/carol-home gpg --armor --export $CAROL >carol-revoked.asc &&
-	GNUPGHOME=$PWD/carol-home gpgconf --kill all &&
+	GNUPGHOME=$(gpg_home carol-home) gpg --batch --quiet --import carol.asc &&
+	GNUPGHOME=$(gpg_home carol-home) gpg --batch --quiet --import carol.rev &&
+	GNUPGHOME=$(gpg_home carol-home) gpg --armor --export $CAROL >carol-revoked.asc &&
+	GNUPGHOME=$(gpg_home carol-home) gpgconf --kill all &&
 	(
 		cd policy &&
 		fresh_acl &&
@@ -394,7 +392,7 @@ dup_first_subkey () {
 }
 
 kill_thief () {
-	GNUPGHOME="$SHARNESS_TRASH_DIRECTORY/thief" gpgconf --kill all 2>/dev/null
+	GNUPGHOME=$(gpg_home thief) gpgconf --kill all 2>/dev/null
 	true
 }
 
@@ -429,8 +427,7 @@ test_expect_success 'setup: Dave signs with a subkey, which is stolen, then revo
 		git commit -q -m "Dave revokes his subkey" &&
 		push_ok "$OWNER" origin HEAD:refs/apps/access-control
 	) &&
-	mkdir -m 700 thief &&
-	GNUPGHOME=$PWD/thief gpg --batch --quiet --import thief-sec.bin
+	GNUPGHOME=$(gpg_home thief) gpg --batch --quiet --import thief-sec.bin
 '
 
 test_expect_success 'the thief signing with the revoked subkey is refused' '
@@ -438,7 +435,7 @@ test_expect_success 'the thief signing with the revoked subkey is refused' '
 	DAVE=$(cat DAVE.id) SUB=$(cat SUB.id) &&
 	(
 		cd client &&
-		GNUPGHOME=$PWD/../thief push_denied "$SUB!" origin \
+		GNUPGHOME=$(gpg_home thief) push_denied "$SUB!" origin \
 			HEAD:refs/heads/users/$DAVE/b
 	) &&
 	ref_is server.git refs/heads/users/$DAVE/b none
@@ -458,7 +455,7 @@ test_expect_success '... also with a grown file holding an unrevoked copy first'
 		git add keys &&
 		test_tick &&
 		git commit -q -m "refresh" &&
-		GNUPGHOME=$PWD/../thief push_denied "$SUB!" origin \
+		GNUPGHOME=$(gpg_home thief) push_denied "$SUB!" origin \
 			HEAD:refs/apps/access-control
 	) &&
 	ref_is server.git refs/apps/access-control $before
