@@ -33,21 +33,27 @@ export GIT_AUTHOR_DATE='1764000000 +0000' GIT_COMMITTER_DATE='1764000000 +0000'
 # gpg-agent binds its sockets inside its home, and a Unix socket's name
 # holds at most 107 bytes: under a checkout at a long path the agent
 # would not start ("socket name ... is too long") and signing would fail.
-# Each gpg home of a test lives in the trash directory but is named by a
-# short symbolic link under /tmp, removed when the tests pass.
-GITAPPS_GPG_LINKS=$(mktemp -d /tmp/gitapps-gpg.XXXXXX) || exit 1
-cleanup 'rm -rf "$GITAPPS_GPG_LINKS"'
+# Each gpg home (and each server's socket directory) of a test lives in
+# its trash directory but is named by a short symbolic link under /tmp,
+# removed when the tests pass.
+GITAPPS_SHORT=$(mktemp -d /tmp/gitapps.XXXXXX) || exit 1
+cleanup 'rm -rf "$GITAPPS_SHORT"'
 
-# gpg_home <name>: make (once) the gpg home <name> in the trash directory
-# and print its short name, for GNUPGHOME.
-gpg_home () {
+# short_dir <name>: make (once) the directory <name> in the trash
+# directory and print a short name of it.
+short_dir () {
 	mkdir -p "$SHARNESS_TRASH_DIRECTORY/$1" &&
-	chmod 700 "$SHARNESS_TRASH_DIRECTORY/$1" &&
 	{
-		test -L "$GITAPPS_GPG_LINKS/$1" ||
-		ln -s "$SHARNESS_TRASH_DIRECTORY/$1" "$GITAPPS_GPG_LINKS/$1"
+		test -L "$GITAPPS_SHORT/$1" ||
+		ln -s "$SHARNESS_TRASH_DIRECTORY/$1" "$GITAPPS_SHORT/$1"
 	} &&
-	echo "$GITAPPS_GPG_LINKS/$1"
+	echo "$GITAPPS_SHORT/$1"
+}
+
+# gpg_home <name>: the same, for a gpg home (GNUPGHOME=$(gpg_home x))
+gpg_home () {
+	short_dir "$1" &&
+	chmod 700 "$SHARNESS_TRASH_DIRECTORY/$1"
 }
 
 GNUPGHOME=$(gpg_home gnupg) || exit 1
