@@ -21,12 +21,6 @@
 #include "acl_setup.h"
 #include "cli.h"
 
-/*
- * SPEC 9: a larger slop keeps a nonce good for that long, for any
- * session; init and upgrade write ACL_SETUP_NONCE_SLOP.
- */
-#define DOCTOR_MAX_SLOP 300
-
 static const char *doctor_all;
 static bool doctor_fix;
 
@@ -223,10 +217,10 @@ static int doctor_settings(struct acl_doctor *d, git_repository *repo,
 		doctor_say(d, "receive.certNonceSlop is not set: the hook "
 			      "rejects every push: run 'git acl %s %s'",
 			   d->setup, d->name);
-	else if (s->nonce_slop > DOCTOR_MAX_SLOP)
+	else if (s->nonce_slop > ACL_SETUP_MAX_SLOP)
 		doctor_say(d, "receive.certNonceSlop is %u: a nonce stays "
 			      "good for more than %d seconds: set it to %d",
-			   s->nonce_slop, DOCTOR_MAX_SLOP,
+			   s->nonce_slop, ACL_SETUP_MAX_SLOP,
 			   ACL_SETUP_NONCE_SLOP);
 	if (!s->fsck_objects)
 		doctor_say(d, "receive.fsckObjects is not true: the hook "

@@ -32,7 +32,7 @@
 
 static struct cli_list init_owners, init_owner_keys;
 static bool init_force;
-static const char *init_branch;
+static const char *init_branch, *init_slop;
 
 static const struct cli_opt init_opts[] = {
 	{"owner", 0, CLI_OPT_LIST, &init_owners, "<ID>",
@@ -41,13 +41,15 @@ static const struct cli_opt init_opts[] = {
 	 "an owner: the armored public key in <file.asc>"},
 	{"branch", 0, CLI_OPT_STRING, &init_branch, "<name>",
 	 "the base branch of the policy (default: main)"},
+	{"slop", 0, CLI_OPT_STRING, &init_slop, "<seconds>",
+	 "how long a push nonce stays good (default 30, at most 300)"},
 	{"force", 'f', CLI_OPT_FLAG, &init_force, NULL,
 	 "replace an existing policy or pre-receive hook"},
 };
 
 static const struct cli_command init_command = {
 	"git acl init [--owner <ID>]... [--owner-key <file.asc>]... "
-	"[--branch <name>] [--force] [<bare-repo>]",
+	"[--branch <name>] [--slop <seconds>] [--force] [<bare-repo>]",
 	"Install the pre-receive hook in <bare-repo> (default: the current\n"
 	"repository; created when missing), configure it, and commit the\n"
 	"default policy with the owners' keys to refs/apps/access-control.",
@@ -117,6 +119,34 @@ static int init_check_key(struct init_owner *owner, const char *what,
 done:
 	buf_dispose(&problem);
 	return status;
+}
+
+/*
+ * --slop: plain digits, 0 to ACL_SETUP_MAX_SLOP.  0 is git's own default
+ * and fails smart HTTP whenever its two requests fall in different
+ * seconds; it is for ssh-only servers.
+ */
+static int init_slop_seconds(unsigned *out)
+{
+	size_t i, len;
+
+	*out = ACL_SETUP_NONCE_SLOP;
+	if (init_slop == NULL)
+		return 0;
+	len = strlen(init_slop);
+	for (i = 0; i < len; i++)
+		if (init_slop[i] < '0' || init_slop[i] > '9')
+			break;
+	if (len == 0 || len > 3 || i < len ||
+	    strtoul(init_slop, NULL, 10) > ACL_SETUP_MAX_SLOP) {
+		fprintf(stderr, "error: --slop wants whole seconds from 0 to "
+				"%d, not '%s'\n", ACL_SETUP_MAX_SLOP,
+			init_slop);
+		cli_usage(stderr, &init_command);
+		return CLI_EXIT_USAGE;
+	}
+	*out = (unsigned)strtoul(init_slop, NULL, 10);
+	return 0;
 }
 
 static int init_owner_list(struct init_owner **out, size_t *n)
@@ -284,7 +314,7 @@ static int init_git_config(git_repository *repo, const char *how,
 }
 
 static int init_configure(git_repository *repo, const struct init_owner *owners,
-			  size_t n)
+			  size_t n, unsigned slop)
 {
 	git_config *cfg = NULL, *local = NULL;
 	size_t i;
@@ -309,7 +339,7 @@ static int init_configure(git_repository *repo, const struct init_owner *owners,
 			cli_fatal("cannot set gitapps.owner");
 			goto done;
 		}
-	if ((status = acl_setup_nonce(local, true, false)) != 0 ||
+	if ((status = acl_setup_nonce(local, slop, true, false)) != 0 ||
 	    (status = acl_setup_pins(local, false)) != 0)
 		goto done;
 	status = CLI_EXIT_FATAL;
@@ -498,6 +528,7 @@ int cmd_acl_init(int argc, char **argv)
 	char hook[PATH_MAX];
 	const char *path = ".";
 	size_t nowners = 0, i;
+	unsigned slop;
 	int nargs, status;
 
 	if ((status = cli_parse(&init_command, argc, argv, &nargs)) >= 0)
@@ -519,14 +550,15 @@ int cmd_acl_init(int argc, char **argv)
 		goto done;
 	}
 	/* everything that can be checked first is, before anything is made */
-	if ((status = init_owner_list(&owners, &nowners)) != 0 ||
+	if ((status = init_slop_seconds(&slop)) != 0 ||
+	    (status = init_owner_list(&owners, &nowners)) != 0 ||
 	    (status = acl_setup_find_hook(hook)) != 0)
 		goto done;
 	init_warn_owner(path);
 	if ((status = init_open(&repo, path)) != 0 ||
 	    (status = init_refuse_overwrite(repo)) != 0 ||
 	    (status = init_install_hook(repo, hook)) != 0 ||
-	    (status = init_configure(repo, owners, nowners)) != 0 ||
+	    (status = init_configure(repo, owners, nowners, slop)) != 0 ||
 	    (status = init_policy(repo, owners, nowners)) != 0)
 		goto done;
 	printf("Initialized gitapps in %s\n", git_repository_path(repo));

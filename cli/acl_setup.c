@@ -66,7 +66,8 @@ int acl_setup_pins(git_config *local, bool report)
 	return 0;
 }
 
-int acl_setup_nonce(git_config *local, bool replace, bool report)
+int acl_setup_nonce(git_config *local, unsigned slop_seconds, bool replace,
+		    bool report)
 {
 	unsigned char seed[32];
 	char hex[2 * sizeof(seed) + 1], slop[16];
@@ -77,7 +78,7 @@ int acl_setup_nonce(git_config *local, bool replace, bool report)
 		return cli_fatal("cannot get random bytes for the nonce seed");
 	for (i = 0; i < sizeof(seed); i++)
 		snprintf(hex + 2 * i, 3, "%02x", seed[i]);
-	snprintf(slop, sizeof(slop), "%d", ACL_SETUP_NONCE_SLOP);
+	snprintf(slop, sizeof(slop), "%u", slop_seconds);
 	/* a fresh seed also on a copied repository: old nonces die */
 	if ((status = setup_set(local, "receive.certNonceSeed", hex,
 				"(random)", replace, report)) == 0)

@@ -11,6 +11,11 @@
 
 /* receive.certNonceSlop, seconds (SPEC 2: smart HTTP's two requests) */
 #define ACL_SETUP_NONCE_SLOP 30
+/*
+ * The largest slop init accepts and doctor leaves alone (SPEC 9): a nonce
+ * stays good that long, for any session, and replay records live longer.
+ */
+#define ACL_SETUP_MAX_SLOP 300
 
 /* Where the hook is installed, relative to the directory of git-acl. */
 #define ACL_SETUP_HOOK_BESIDE "../libexec/gitapps/pre-receive"
@@ -27,11 +32,12 @@
 int acl_setup_pins(git_config *local, bool report);
 
 /*
- * receive.certNonceSeed, fresh random, and receive.certNonceSlop =
- * ACL_SETUP_NONCE_SLOP: both always with replace (init: a copied
- * repository gets a new seed), else each only when it is missing.
+ * receive.certNonceSeed, fresh random, and receive.certNonceSlop = slop
+ * seconds: both always with replace (init: a copied repository gets a new
+ * seed), else each only when it is missing.
  */
-int acl_setup_nonce(git_config *local, bool replace, bool report);
+int acl_setup_nonce(git_config *local, unsigned slop, bool replace,
+		    bool report);
 
 /*
  * Whether the rule file text has a base line (SPEC 5: a line whose first

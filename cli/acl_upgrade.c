@@ -75,7 +75,8 @@ static int upgrade_config(git_repository *repo)
 		goto done;
 	}
 	if ((status = acl_setup_pins(local, true)) == 0)
-		status = acl_setup_nonce(local, false, true);
+		status = acl_setup_nonce(local, ACL_SETUP_NONCE_SLOP, false,
+					 true);
 done:
 	git_config_free(local);
 	git_config_free(cfg);

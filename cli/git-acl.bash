@@ -14,7 +14,7 @@ _git_acl ()
 	fi
 	case "$subcommand,$cur" in
 	init,--*)
-		__gitcomp "--owner= --owner-key= --branch= --force --help" ;;
+		__gitcomp "--owner= --owner-key= --branch= --slop= --force --help" ;;
 	doctor,--*)
 		__gitcomp "--all= --fix --help" ;;
 	upgrade,--*|unban,--*)

@@ -136,6 +136,21 @@ test_expect_success 'init refuses a --branch that is no branch name' '
 	! test -e bad-branch.git
 '
 
+test_expect_success 'init --slop sets receive.certNonceSlop, 0 to 300' '
+	OWNER=$(cat owner.id) &&
+	git acl init --owner "$OWNER" --slop 120 slop.git >/dev/null &&
+	test "$(git -C slop.git config receive.certNonceSlop)" = 120 &&
+	git acl init --owner "$OWNER" --slop 0 slop0.git >/dev/null &&
+	test "$(git -C slop0.git config receive.certNonceSlop)" = 0 &&
+	for bad in 301 -1 1e2 "" 12s 0300
+	do
+		test_expect_code 129 git acl init --owner "$OWNER" \
+			--slop "$bad" badslop.git 2>err &&
+		grep "^error: --slop wants whole seconds from 0 to 300, not '\''$bad'\''$" err &&
+		! test -e badslop.git || return 1
+	done
+'
+
 test_expect_success 'init refuses to overwrite a policy without --force' '
 	OWNER=$(cat owner.id) &&
 	old=$(git -C server.git rev-parse refs/apps/access-control) &&

@@ -63,6 +63,8 @@ test_expect_success COMPLETION 'git acl <TAB> offers every subcommand' '
 	grep -x -- "--message=" out &&
 	complete git acl init --br >out &&
 	grep -x -- "--branch=" out &&
+	complete git acl init --sl >out &&
+	grep -x -- "--slop=" out &&
 	complete git acl doctor --f >out &&
 	echo --fix >expect &&
 	test_cmp expect out &&

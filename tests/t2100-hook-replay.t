@@ -336,4 +336,26 @@ test_expect_success 'the same signature packet with a new-format header is refus
 	ref_is server.git refs/heads/remint none
 '
 
+
+# Issue 15: a signature that takes longer than the slop (a hardware token,
+# a slow passphrase) fails over smart HTTP; git acl init --slop widens the
+# window, in the one config file that git and the hook both read.
+test_expect_success 'init --slop 120: a nonce 90 s old is OK, one 121 s old is SLOP' '
+	test_when_finished stop_gpg_agent &&
+	OWNER=$(cat owner.id) X=$(cat x.id) &&
+	git acl init --force --owner "$OWNER" --slop 120 server.git >/dev/null &&
+	test "$(git -C server.git config receive.certNonceSlop)" = 120 &&
+	seed=$(git -C server.git config receive.certNonceSeed) &&
+	now=$(date +%s) &&
+	old=$(forge_nonce server.git "$seed" $((now - 121))) &&
+	make_cert "$OWNER" "$old" "$ZERO $X refs/heads/slow" >cert &&
+	raw_denied refs/heads/slow --stateless --cert cert server.git &&
+	grep "^error: the push certificate'\''s nonce is too old (SLOP)" raw.err &&
+	ref_is server.git refs/heads/slow none &&
+	old=$(forge_nonce server.git "$seed" $((now - 90))) &&
+	make_cert "$OWNER" "$old" "$ZERO $X refs/heads/slow" >cert &&
+	raw_ok --stateless --cert cert server.git &&
+	ref_is server.git refs/heads/slow $X
+'
+
 test_done
