@@ -215,13 +215,10 @@ static int judge_deny_text(struct judge *judge, const char *user,
 static int judge_put_hint(struct buf *hint, const struct judge *judge,
 			  const struct policy_verdict *verdict, enum op op)
 {
+	/* policy_load() quotes its message already (diag_format()) */
 	if (judge->policy == NULL && judge->policy_error != NULL)
-		return buf_puts(hint, "hint: the policy does not load: ") < 0 ||
-				       quote_controls(hint, judge->policy_error,
-						      strlen(judge->policy_error)) <
-					       0
-			       ? -1
-			       : 0;
+		return buf_printf(hint, "hint: the policy does not load: %s",
+				  judge->policy_error);
 	if (verdict->builtin != NULL)
 		return buf_printf(hint, "hint: %s", verdict->builtin);
 	return buf_printf(hint,
@@ -622,8 +619,9 @@ static int judge_policy_update(struct judge *judge, const char *user,
 		goto done;
 	if (policy_load(&next, files->files, files->count, &opts, &diags,
 			&why) < 0) {
-		if (buf_puts(&text, "the new policy does not load: ") < 0 ||
-		    quote_controls(&text, why.msg, strlen(why.msg)) < 0) {
+		/* policy_load() quotes its message already (diag_format()) */
+		if (buf_printf(&text, "the new policy does not load: %s",
+			       why.msg) < 0) {
 			err_set(err, "out of memory");
 			goto done;
 		}

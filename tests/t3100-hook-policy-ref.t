@@ -56,6 +56,25 @@ test_expect_success '... its twin: the same rule spelled right is accepted' '
 	ref_is server.git refs/apps/access-control $(git -C policy rev-parse HEAD)
 '
 
+test_expect_success 'the error names a bad pattern as lint does, escaped once' '
+	test_when_finished stop_gpg_agent &&
+	before=$(git -C server.git rev-parse refs/apps/access-control) &&
+	(
+		cd policy &&
+		# docs/a, two backslashes, an open parenthesis, a control
+		printf "anyone modify docs/a%s%s(%b\n" "\\" "\\" "\\001" \
+			>branches/bad.conf &&
+		commit_all "a bad pattern" &&
+		test_expect_code 1 git acl lint HEAD >../lint.out &&
+		push_denied "$OWNER" origin HEAD:refs/apps/access-control
+	) &&
+	ref_is server.git refs/apps/access-control $before &&
+	grep "^branches/bad.conf:1: " lint.out >lint.line &&
+	grep -x -F "branches/bad.conf:1: bad regex: missing closing parenthesis at offset 10 in '"'"'docs/a\\\\\\\\(\\001'"'"'" lint.line &&
+	said "denied: $OWNER may not fast-forward apps/access-control (commit $(short policy HEAD)): the new policy does not load: $(cat lint.line)" &&
+	git -C policy reset -q --hard HEAD~1
+'
+
 test_expect_success 'a broad unsectioned rule does not reach the policy' '
 	test_when_finished stop_gpg_agent &&
 	rules branches/code.conf <<-\EOF &&
@@ -222,7 +241,7 @@ test_expect_success '... the owner can (the built-in repair right)' '
 test_expect_success 'while the policy does not load, every push is denied but repair' '
 	test_when_finished stop_gpg_agent &&
 	rules branches/t.conf <<-\EOF &&
-	anyone modfy docs/.*
+	anyone modfy\x docs/.*
 	EOF
 	set_policy &&
 	(
@@ -233,7 +252,8 @@ test_expect_success 'while the policy does not load, every push is denied but re
 	) &&
 	ref_is server.git refs/heads/main $(git -C client rev-parse HEAD~1) &&
 	said "denied: $OWNER may not fast-forward heads/main (commit $(short client HEAD))" &&
-	said "hint: the policy does not load: branches/t.conf:1: unknown op '"'"'modfy'"'"'" &&
+	# the backslash escaped once, as git acl lint shows it
+	said "hint: the policy does not load: branches/t.conf:1: unknown op '"'"'modfy\\\\x'"'"'" &&
 	(
 		cd policy &&
 		fresh_acl &&
