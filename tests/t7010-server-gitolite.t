@@ -210,4 +210,74 @@ maintainers create-directory,create-file,create-symlink,create-gitlink,modify,de
 	test "$(server_rev $DATA^)" = $data
 '
 
+test_expect_success 'the repo-specific-hook way: rc, hook directory, option line' '
+	# uncomment the document'"'"'s two lines of the rc, which must be
+	# there, commented
+	doc_block gitolite-rc | sed "s/^ *//" >rc.lines &&
+	perl -pi -e '"'"'
+		BEGIN { open my $f, "<", "rc.lines" or die; chomp(@l = <$f>) }
+		for my $l (@l) { s/^(\s*)#\s*(\Q$l\E)$/$1$2/ }
+	'"'"' "$GLHOME/.gitolite.rc" &&
+	perl -ne '"'"'
+		BEGIN { open my $f, "<", "rc.lines" or die; chomp(@l = <$f>) }
+		for my $l (@l) { $n++ if /^\s*\Q$l\E$/ }
+		END { exit($n == 2 && @l == 2 ? 0 : 1) }
+	'"'"' "$GLHOME/.gitolite.rc" &&
+	# gitolite stops until the hook directory exists, as documented
+	test_must_fail env HOME="$GLHOME" gitolite setup >setup.out 2>&1 &&
+	grep "FATAL: repo-specific-hooks: .* does not exist or is not a directory" setup.out &&
+	doc_sh gitolite-hook-dir &&
+	HOME=$GLHOME gitolite setup >setup.out 2>&1 &&
+	{
+		printf "repo project\n    -   locked = @all\n    RW+ = @all\n\n" &&
+		doc_block gitolite-conf-hook |
+		sed "s/^repo project\$/repo project2/"
+	} | gl_conf &&
+	test -d "$GLHOME/repositories/project2.git" &&
+	# init stops at the driver; --force on the new, empty repository
+	test_must_fail git acl init --owner-key "$SSHD_DIR/alice.asc" \
+		"$GLHOME/repositories/project2.git" 2>init.err &&
+	grep "exists: use --force to replace it" init.err &&
+	git acl init --force --owner-key "$SSHD_DIR/alice.asc" \
+		"$GLHOME/repositories/project2.git" >init.out 2>&1 &&
+	# the next gitolite setup puts its driver back
+	HOME=$GLHOME gitolite setup >setup.out 2>&1 &&
+	for f in pre-receive pre-receive.h00-gitapps update
+	do
+		echo "$f -> $(readlink "$GLHOME/repositories/project2.git/hooks/$f")" ||
+		return 1
+	done | sed "s|$SHARNESS_TRASH_DIRECTORY/|$GITAPPS_SHORT/|g" >links.actual &&
+	doc_block gitolite-hook-links | sed "s|/var/lib/gitolite3|$GLHOME|g" >links.expect &&
+	test_cmp links.expect links.actual
+'
+
+test_expect_success '... our hook runs through gitolite'"'"'s driver' '
+	test_when_finished stop_gpg_agent &&
+	git init -q alice2 &&
+	(
+		cd alice2 &&
+		git remote add origin "ssh://$SSH_USER@git.example.org/project2" &&
+		mr_config . "$OWNER" &&
+		echo hello >README &&
+		git add README &&
+		test_tick &&
+		git commit -q -m first &&
+		push_ok "$OWNER" origin HEAD:refs/heads/main &&
+		git commit -q --allow-empty -m unsigned &&
+		test_must_fail git push origin HEAD:refs/heads/main 2>../push.err
+	) &&
+	grep "^remote: error: unsigned push: " push.err &&
+	ref_is "$GLHOME/repositories/project2.git" refs/heads/main \
+		$(git -C alice2 rev-parse HEAD^)
+'
+
+test_expect_success '... and a dangling hook link lets every push through (as documented)' '
+	link="$GLHOME/local/hooks/repo-specific/gitapps" &&
+	test_when_finished "ln -sfn \"$GITAPPS_BUILD/libexec/gitapps/pre-receive\" \"$link\"" &&
+	ln -sfn "$GLHOME/nowhere" "$link" &&
+	(cd alice2 && git push -q origin HEAD:refs/heads/main 2>../push.err) &&
+	ref_is "$GLHOME/repositories/project2.git" refs/heads/main \
+		$(git -C alice2 rev-parse HEAD)
+'
+
 test_done
