@@ -13,6 +13,9 @@
 
 skip_all_unless /usr/sbin/sshd ssh ssh-keygen
 
+# git's own variables would win over the clients' core.sshCommand
+unset GIT_SSH GIT_SSH_COMMAND GIT_SSH_VARIANT
+
 SSHD_DIR=$(short_dir sshd) || exit 1
 SSH_USER=$(id -un)
 

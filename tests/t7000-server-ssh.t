@@ -63,6 +63,10 @@ test_expect_success 'setup: the account, authorized_keys and sshd of section A' 
 	grep -c "^restrict,command=.* ssh-ed25519 AAAA" "$SRV/.ssh/authorized_keys" >count &&
 	echo 2 >expect &&
 	test_cmp expect count &&
+	# it is the plain line of the document with the command added
+	doc_block ssh-authorized-keys | sed -n "/ alice\$/p" >plain &&
+	doc_block ssh-forced-command | sed "s/^restrict,command=\".*\" /restrict /" >forced &&
+	test_cmp plain forced &&
 	doc_sh ssh-authorized-keys-mode &&
 	sshd_start "$SRV/.ssh/authorized_keys" "$SRV" &&
 	ssh_default alice
