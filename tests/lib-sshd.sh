@@ -70,8 +70,8 @@ sshd_start () {
 }
 
 # ssh_config <name>: print the path of an ssh config (made once) that
-# connects to git.example.org as the test's sshd with the key <name>;
-# GIT_SSH_COMMAND="ssh -F $(ssh_config <name>)" then lets git use it.
+# connects to git.example.org as the test's sshd with the key <name>,
+# for git's core.sshCommand ("ssh -F <config>": ssh_default, ssh_clone).
 # -F keeps ssh from reading the real user's ~/.ssh/config and the
 # machine's /etc/ssh/ssh_config.
 ssh_config () {
