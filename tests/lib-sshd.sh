@@ -163,7 +163,9 @@ doc_run () {
 }
 
 # commands that change the machine, not the trash directory
-DOC_SYSTEM_WIDE='(^|[;&|(]|sudo |-- )[[:space:]]*(adduser|useradd|usermod|deluser|userdel|addgroup|groupadd|dpkg-reconfigure|apt-get|apt|systemctl|a2enmod|make install)([[:space:]]|$)'
+DOC_SYSTEM_WIDE='adduser|useradd|usermod|deluser|userdel|addgroup|groupadd'
+DOC_SYSTEM_WIDE="$DOC_SYSTEM_WIDE|dpkg-reconfigure|apt-get|apt|systemctl|a2enmod"
+DOC_SYSTEM_WIDE="(^|[;&|(]|sudo |-- )[[:space:]]*($DOC_SYSTEM_WIDE|make install)([[:space:]]|\$)"
 
 # an `ls -l` line keeps only its type, mode and names
 DOC_LS_L='s/^\(l[rwx-]\{9\}\) .* [0-9][0-9]:[0-9][0-9] /\1 /'
