@@ -103,6 +103,13 @@ doc_run () {
 	}
 }
 
+# short_paths: stdin to stdout with the real path of $SRV named $SRV,
+# as the document's commands named it (git acl init prints real paths)
+short_paths () {
+	FROM=$(cd "$SRV" && pwd -P) TO=$SRV \
+		perl -pe 's/\Q$ENV{FROM}\E/$ENV{TO}/g'
+}
+
 # front_clone <dir> <id> <url>: a user's clone of the served repository,
 # through the front
 front_clone () {
@@ -149,10 +156,7 @@ front_setup () {
 	gpg --export --armor "$OWNER" >"$SRV/alice.asc" &&
 	chmod 644 "$SRV/alice.asc" &&
 	doc_run http-init &&
-	# git acl init names the repository by its real path
-	FROM=$(cd "$SRV" && pwd -P) TO=$SRV \
-		perl -pe 's/\Q$ENV{FROM}\E/$ENV{TO}/g' \
-		<http-init.out >http-init.actual &&
+	short_paths <http-init.out >http-init.actual &&
 	test_cmp http-init.expect http-init.actual &&
 	ln -s "$HTTP_ROOT/project.git" server.git &&
 	git config --global --add safe.directory \
@@ -198,6 +202,8 @@ front_tests () {
 		(cd owner && eval "$(sed -n 1p ../http-push.cmds)") \
 			>push1.out 2>&1 &&
 		ref_is server.git refs/heads/main $X &&
+		# the hook ran as the serving account: its record is that account'\''s
+		test "$(stat -c %U server.git/gitapps/accepted-certs)" = "$SERVE_USER" &&
 		(
 			cd owner &&
 			echo again >>README &&
