@@ -26,7 +26,7 @@ fi
 SERVE_GROUP=$(id -gn "$SERVE_USER")
 
 # SERVER_ENV: the environment a server starts with, as an init system
-# gives it (Debian's systemd: PATH alone).  fcgiwrap hands its own
+# gives it (systemd: little more than PATH).  fcgiwrap hands its own
 # environment to every CGI program, under the FastCGI parameters: a
 # server started with the test's would pass GNUPGHOME, GIT_* and HOME of
 # the test to git-http-backend and the hook.
@@ -120,7 +120,7 @@ front_clone () {
 
 # record_cgi <file>: a CGI program that serves as git-http-backend does
 # and keeps the body and content type of the last push request in
-# $SRV/record/, to replay it
+# $SRV/record/, to replay it, and the environment it ran in
 record_cgi () {
 	cat >"$1" <<-EOF &&
 	#!/bin/sh
@@ -175,6 +175,15 @@ front_setup () {
 # front has logged in $FRONT_ACCESS_LOG
 front_pushes () {
 	grep -c "POST [^ ]*/git-receive-pack" "$FRONT_ACCESS_LOG"
+}
+
+# replay <url>: send the recorded push request (replay.body, with the
+# content type in replay.type) again to <url>/project.git, as it was; the
+# response in replay.out
+replay () {
+	curl -sS --data-binary @replay.body \
+		-H "Content-Type: $(cat replay.type)" \
+		"$1/project.git/git-receive-pack" >replay.out
 }
 
 # front_tests <url> <recording url>: the scenario, through the front at
@@ -341,13 +350,6 @@ front_tests () {
 		(cd owner && push_ok "$OWNER" origin :refs/heads/replay) &&
 		ref_is server.git refs/heads/replay none
 	'
-
-	# replay <url>: send the recorded push request again, as it was
-	replay () {
-		curl -sS --data-binary @replay.body \
-			-H "Content-Type: $(cat replay.type)" \
-			"$1/project.git/git-receive-pack" >replay.out
-	}
 
 	test_expect_success 'the CGI environment is the server'\''s, not the test'\''s' '
 		grep -x "HOME=$SRV/home" "$SRV/record/env" &&
