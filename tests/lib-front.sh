@@ -186,6 +186,33 @@ replay () {
 		"$1/project.git/git-receive-pack" >replay.out
 }
 
+# sideband <band>: the data of that sideband of a receive-pack response
+# on stdin (1: the report-status lines, unwrapped from their pkt-lines;
+# 2: what the hook and receive-pack printed, which git shows as
+# "remote: " lines)
+sideband () {
+	perl -e '
+		sub pkts {
+			my ($d) = @_;
+			my @p;
+			while (length $d >= 4) {
+				my $n = hex substr($d, 0, 4);
+				die "sideband: bad pkt-line\n" if $n && $n < 4;
+				push @p, substr($d, 4, $n - 4) if $n;
+				$d = substr($d, $n ? $n : 4);
+			}
+			die "sideband: trailing bytes\n" if length $d;
+			return @p;
+		}
+		binmode STDIN;
+		my $band = shift;
+		my $all = do { local $/; <STDIN> };
+		my $data = join "", map { substr($_, 1) }
+			grep { ord($_) == $band } pkts($all);
+		print $band == 1 ? join("", pkts($data)) : $data;
+	' "$1"
+}
+
 # front_tests <url> <recording url>: the scenario, through the front at
 # <url> (the document's https://git.example.org/git); <recording url>
 # serves the same repositories through record_cgi
@@ -360,13 +387,18 @@ front_tests () {
 	'
 
 	test_expect_success 'its request replayed within the slop: already used' '
+		echo "error: this push certificate was already used: push again with '\''git push --signed'\''" >expect.2 &&
+		printf "unpack ok\nng refs/heads/replay pre-receive hook declined\n" >expect.1 &&
 		replay "$FRONT_REC" &&
-		grep -a "error: this push certificate was already used: push again with '\''git push --signed'\''" replay.out &&
-		grep -a "ng refs/heads/replay pre-receive hook declined" replay.out &&
+		sideband 2 <replay.out >replay.2 &&
+		sideband 1 <replay.out >replay.1 &&
+		test_cmp expect.2 replay.2 &&
+		test_cmp expect.1 replay.1 &&
 		ref_is server.git refs/heads/replay none &&
 		# and to the other URL of the same repository
 		replay "$FRONT_URL" &&
-		grep -a "error: this push certificate was already used" replay.out &&
+		sideband 2 <replay.out >replay.2 &&
+		test_cmp expect.2 replay.2 &&
 		ref_is server.git refs/heads/replay none
 	'
 
@@ -384,8 +416,11 @@ front_tests () {
 			sleep 1
 		done &&
 		replay "$FRONT_REC" &&
-		grep -a "error: the push certificate'\''s nonce is too old (SLOP): push again" replay.out &&
-		grep -a "ng refs/heads/replay pre-receive hook declined" replay.out &&
+		sideband 2 <replay.out >replay.2 &&
+		sideband 1 <replay.out >replay.1 &&
+		echo "error: the push certificate'\''s nonce is too old (SLOP): push again" >expect.2 &&
+		test_cmp expect.2 replay.2 &&
+		test_cmp expect.1 replay.1 &&
 		ref_is server.git refs/heads/replay none
 	'
 }
