@@ -52,6 +52,9 @@ test_expect_success 'setup: nginx with the location block of docs/server.md B, a
 	sed -e "s|\^/git(|^/rec(|" \
 		-e "s|/usr/lib/git-core/git-http-backend|$SRV/cgi/record|" \
 		"$NGINX/git.conf" >"$NGINX/rec.conf" &&
+	# and at /small, without its client_max_body_size
+	sed -e "s|\^/git(|^/small(|" -e "/client_max_body_size/d" \
+		"$NGINX/git.conf" >"$NGINX/small.conf" &&
 	if test "$(id -u)" = 0
 	then
 		echo "user $SERVE_USER $SERVE_GROUP;" >"$NGINX/user.conf"
@@ -78,6 +81,7 @@ test_expect_success 'setup: nginx with the location block of docs/server.md B, a
 			server_name 127.0.0.1;
 			include $NGINX/git.conf;
 			include $NGINX/rec.conf;
+			include $NGINX/small.conf;
 		}
 	}
 	EOF
@@ -104,5 +108,29 @@ test_expect_success 'setup: nginx with the location block of docs/server.md B, a
 
 FRONT_ACCESS_LOG=$SHARNESS_TRASH_DIRECTORY/nginx/access.log
 front_tests "http://127.0.0.1:$PORT/git" "http://127.0.0.1:$PORT/rec"
+
+test_expect_success 'a push over 1 MiB: 413 without client_max_body_size, as documented' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd owner &&
+		git fetch -q origin &&
+		git checkout -q -B big origin/main &&
+		head -c 2097152 /dev/urandom >big.bin &&
+		git add big.bin &&
+		test_tick &&
+		git commit -q -m big &&
+		test_must_fail git push --signed \
+			"http://127.0.0.1:$PORT/small/project.git" HEAD:refs/heads/big
+	) >push.out 2>&1 &&
+	doc_output nginx-413 >expect &&
+	test_cmp expect push.out &&
+	ref_is server.git refs/heads/big none &&
+	# the twin: the documented block takes it
+	(
+		cd owner &&
+		push_ok "$OWNER" origin HEAD:refs/heads/big
+	) &&
+	ref_is server.git refs/heads/big $(git -C owner rev-parse HEAD)
+'
 
 test_done
