@@ -175,4 +175,22 @@ test_expect_success 'behind basic auth: with the password, unsigned: the hook re
 	ref_is "$TEAM" refs/heads/unsigned none
 '
 
+test_expect_success 'a 3 MB push: unsigned refused, signed accepted, as documented' '
+	test_when_finished stop_gpg_agent &&
+	(
+		cd owner &&
+		git fetch -q origin &&
+		git checkout -q -B big origin/main &&
+		head -c 3000000 /dev/urandom >big.bin &&
+		git add big.bin &&
+		test_tick &&
+		git commit -q -m big &&
+		test_must_fail git push origin HEAD:refs/heads/big 2>../push.err
+	) &&
+	grep "^remote: error: unsigned push: " push.err &&
+	ref_is server.git refs/heads/big none &&
+	(cd owner && push_ok "$OWNER" origin HEAD:refs/heads/big) &&
+	ref_is server.git refs/heads/big $(git -C owner rev-parse HEAD)
+'
+
 test_done
