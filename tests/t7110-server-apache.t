@@ -143,6 +143,10 @@ test_expect_success 'behind basic auth: no password, no push (401); reads stay a
 	grep "GET /git/team.git/info/refs?service=git-receive-pack HTTP/1.1\" 401" \
 		"$FRONT_ACCESS_LOG" &&
 	ref_is "$TEAM" refs/heads/main none &&
+	# nor does a push request sent straight away, without the first
+	test "$(curl -s -o /dev/null -w "%{http_code}" \
+		--data-binary @replay.body -H "Content-Type: $(cat replay.type)" \
+		"http://127.0.0.1:$APORT/git/team.git/git-receive-pack")" = 401 &&
 	# a wrong password is no better
 	test_must_fail git -C owner -c user.signingkey="$OWNER" push --signed \
 		"http://alice:wrong@127.0.0.1:$APORT/git/team.git" \
