@@ -44,6 +44,14 @@ serve_exec () {
 	exec env -i $SERVER_ENV "$@"
 }
 
+# git runs the hook as the serving account, and takes one it cannot run
+# for none: every push would go through unchecked.
+if ! $AS_SERVE test -x "$GITAPPS_BUILD/libexec/gitapps/pre-receive"
+then
+	skip_all="$SERVE_USER, who serves, cannot run $GITAPPS_BUILD/libexec/gitapps/pre-receive (a checkout under a private directory?)"
+	test_done
+fi
+
 # The servers' sockets live in a short_dir (lib.sh), under a directory
 # that mktemp made private: as root the serving account must pass it.
 if test "$(id -u)" = 0
@@ -68,6 +76,26 @@ else
 fi
 # the document's /srv/git-http
 HTTP_ROOT="$SRV/git-http"
+
+# front_dir <name>: make (once) a directory for a server's configuration,
+# logs and sockets, where the serving account reaches it, and print its
+# name: a short_dir (lib.sh) of the trash directory, or beside the
+# served repositories when the trash directory is out of reach
+front_dir () {
+	if test "$SRV" = "$GITAPPS_SHORT/srv"
+	then
+		short_dir "$1"
+	else
+		mkdir -p "$SRV/$1" &&
+		echo "$SRV/$1"
+	fi
+}
+
+# as_serve <command>...: run <command> as the serving account, from a
+# directory it can stat
+as_serve () {
+	(cd "$SRV" && $AS_SERVE "$@")
+}
 
 # doc_subst: the sed expressions that turn the document's generic names
 # into the test's: paths, the owner's key file and fingerprint, accounts
@@ -97,7 +125,9 @@ doc_run () {
 	doc_commands "$dr_name" >"$dr_name.cmds" &&
 	sed -f doc.sed "$dr_name.cmds" >"$dr_name.sh" &&
 	doc_output "$dr_name" | sed -f doc.sed >"$dr_name.expect" &&
-	sh -e "$dr_name.sh" >"$dr_name.out" 2>&1 || {
+	# from a directory the serving account can stat, as its commands run
+	(cd "$SRV" && sh -e "$SHARNESS_TRASH_DIRECTORY/$dr_name.sh") \
+		>"$dr_name.out" 2>&1 || {
 		cat "$dr_name.sh" "$dr_name.out" >&2
 		return 1
 	}
@@ -409,8 +439,8 @@ front_tests () {
 	test_expect_success 'its request replayed after the slop: a stale nonce' '
 		stamp=$(grep -a -o "nonce [0-9]*-" replay.body | tr -dc 0-9) &&
 		test -n "$stamp" &&
-		$AS_SERVE git -C "$HTTP_ROOT/project.git" config receive.certNonceSlop 1 &&
-		test_when_finished "$AS_SERVE git -C \"$HTTP_ROOT/project.git\" config receive.certNonceSlop 30" &&
+		as_serve git -C "$HTTP_ROOT/project.git" config receive.certNonceSlop 1 &&
+		test_when_finished "as_serve git -C \"$HTTP_ROOT/project.git\" config receive.certNonceSlop 30" &&
 		while test $(date +%s) -lt $((stamp + 2))
 		do
 			sleep 1

@@ -33,9 +33,9 @@ test_expect_success 'setup: the repository, by the commands of docs/server.md B'
 # git-http-backend nor the hook reads the machine's git configuration.
 test_expect_success 'setup: nginx with the location block of docs/server.md B, and fcgiwrap' '
 	# short names: nginx takes no path with a space unquoted
-	NGINX=$(short_dir nginx) &&
-	run=$(short_dir run) &&
-	chown "$SERVE_USER:$SERVE_GROUP" "$SHARNESS_TRASH_DIRECTORY/run" &&
+	NGINX=$(front_dir nginx) &&
+	run=$(front_dir run) &&
+	chown "$SERVE_USER:$SERVE_GROUP" "$run/." &&
 	SOCK=$run/fcgiwrap.sock &&
 	mkdir -p "$NGINX/tmp" &&
 	cat >"$NGINX/fastcgi_params" <<-EOF &&
@@ -106,7 +106,7 @@ test_expect_success 'setup: nginx with the location block of docs/server.md B, a
 	grep "refs/apps/access-control" ls.out
 '
 
-FRONT_ACCESS_LOG=$SHARNESS_TRASH_DIRECTORY/nginx/access.log
+FRONT_ACCESS_LOG=$NGINX/access.log
 front_tests "http://127.0.0.1:$PORT/git" "http://127.0.0.1:$PORT/rec"
 
 test_expect_success 'a push over 1 MiB: 413 without client_max_body_size, as documented' '

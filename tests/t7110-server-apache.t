@@ -49,7 +49,7 @@ test_expect_success 'setup: another, behind basic auth: no http.receivepack' '
 # the document tells a2enmod to enable.
 test_expect_success 'setup: Apache with the blocks of docs/server.md B' '
 	# short names: no space in the paths of the configuration
-	APACHE=$(short_dir apache) &&
+	APACHE=$(front_dir apache) &&
 	mkdir -p "$APACHE/run" &&
 	doc_commands apache-modules >modules.cmds &&
 	sed -n "s/^sudo a2enmod \([^#]*\).*/\1/p" modules.cmds >modules &&
@@ -118,7 +118,7 @@ test_expect_success 'setup: Apache with the blocks of docs/server.md B' '
 	grep "refs/apps/access-control" ls.out
 '
 
-FRONT_ACCESS_LOG=$SHARNESS_TRASH_DIRECTORY/apache/access.log
+FRONT_ACCESS_LOG=$APACHE/access.log
 front_tests "http://127.0.0.1:$PORT/git" "http://127.0.0.1:$PORT/rec"
 
 test_expect_success 'anonymous: a repository without http.receivepack takes no push (403)' '
