@@ -145,7 +145,7 @@ doc_commands () {
 		' "$SHARNESS_TRASH_DIRECTORY/doc.block"
 	else
 		cat "$SHARNESS_TRASH_DIRECTORY/doc.block"
-	fi | eval "sed $dc_sed"
+	fi | eval "sed -e '' $dc_sed"
 }
 
 # doc_output <name>: the output lines of a session block (those that are
