@@ -110,34 +110,13 @@ doc_subst () {
 		"s|www-data|$SERVE_USER|g"
 }
 
-# doc_run <name> [<sed-expression>...]: run the commands of the block
-# <name> of docs/server.md, one at a time, with doc_subst and these
-# expressions applied; their output goes to <name>.out, what the block
-# shows to <name>.expect, made the same way.
-doc_run () {
-	dr_name=$1 &&
-	shift &&
-	doc_subst >doc.sed &&
-	for dr_e
-	do
-		echo "$dr_e" >>doc.sed || return 1
-	done &&
-	doc_commands "$dr_name" >"$dr_name.cmds" &&
-	sed -f doc.sed "$dr_name.cmds" >"$dr_name.sh" &&
-	doc_output "$dr_name" | sed -f doc.sed >"$dr_name.expect" &&
-	# from a directory the serving account can stat, as its commands run
-	(cd "$SRV" && sh -e "$SHARNESS_TRASH_DIRECTORY/$dr_name.sh") \
-		>"$dr_name.out" 2>&1 || {
-		cat "$dr_name.sh" "$dr_name.out" >&2
-		return 1
-	}
-}
-
-# short_paths: stdin to stdout with the real path of $SRV named $SRV,
-# as the document's commands named it (git acl init prints real paths)
-short_paths () {
-	FROM=$(cd "$SRV" && pwd -P) TO=$SRV \
-		perl -pe 's/\Q$ENV{FROM}\E/$ENV{TO}/g'
+# front_doc_run <name> [<sed-expression>...]: doc_run (lib-servers.sh)
+# of the block <name>, with doc_subst and these expressions applied, from
+# a directory the serving account can stat, as its commands run; every
+# command must succeed, and a session's output must be the document's
+front_doc_run () {
+	DOC_SUBST=$(doc_subst) &&
+	(cd "$SRV" && doc_run --succeed "$@")
 }
 
 # front_clone <dir> <id> <url>: a user's clone of the served repository,
@@ -185,9 +164,7 @@ front_setup () {
 	mkdir -p "$SRV" &&
 	gpg --export --armor "$OWNER" >"$SRV/alice.asc" &&
 	chmod 644 "$SRV/alice.asc" &&
-	doc_run http-init &&
-	short_paths <http-init.out >http-init.actual &&
-	test_cmp http-init.expect http-init.actual &&
+	front_doc_run http-init &&
 	ln -s "$HTTP_ROOT/project.git" server.git &&
 	git config --global --add safe.directory \
 		"$(cd "$HTTP_ROOT/project.git" && pwd -P)" &&

@@ -157,3 +157,81 @@ doc_output () {
 		{ print }
 	'
 }
+
+# doc_run [--succeed] <name> <sed-expression>...: run the commands of the
+# block <name> of docs/server.md in a subshell of the current directory,
+# the sed expressions of DOC_SUBST (one a line: a front's names for the
+# document's, if it has any) and then these applied to them (doc_commands);
+# their output goes to doc.actual of the trash directory.  A session's
+# output must be the one the document shows, the same expressions applied
+# to it, give or take the padding git adds to "remote:" lines, the size,
+# owner and date of an `ls -l`, and real paths where the test named a
+# directory by a short one (short_dir, or the current directory); its
+# commands may fail, as the document shows some doing, unless --succeed
+# is given.  The commands of any other block, and with --succeed those of
+# a session, are chained with && and must all succeed.
+doc_run () {
+	dr_succeed= &&
+	if test "$1" = --succeed
+	then
+		dr_succeed=t &&
+		shift
+	fi &&
+	dr_t=$SHARNESS_TRASH_DIRECTORY &&
+	dr_name=$1 &&
+	shift &&
+	{
+		if test -n "$DOC_SUBST"
+		then
+			printf "%s\n" "$DOC_SUBST"
+		fi &&
+		for dr_e
+		do
+			printf "%s\n" "$dr_e"
+		done
+	} >"$dr_t/doc.sed" &&
+	doc_commands "$dr_name" | sed -f "$dr_t/doc.sed" >"$dr_t/doc.sh" &&
+	# the tests never touch the machine's accounts, packages or
+	# services: a block that would (once the sed expressions have
+	# run) is an error of the test, not something to try
+	if grep -E "$DOC_SYSTEM_WIDE" "$dr_t/doc.sh" >&2
+	then
+		echo "doc_run: $dr_name: refusing the system-wide command(s) above" >&2
+		return 1
+	fi &&
+	if grep -q '^\$ ' "$dr_t/doc.block" && test -z "$dr_succeed"
+	then
+		# the status is the last command's: the output tells
+		( eval "$(cat "$dr_t/doc.sh")" ) </dev/null >"$dr_t/doc.out" 2>&1 ||
+		:
+	else
+		( eval "$(awk '
+			NR > 1 { print prev (prev ~ /\\$/ ? "" : " &&") }
+			{ prev = $0 }
+			END { print prev }
+		' "$dr_t/doc.sh")" ) </dev/null >"$dr_t/doc.out" 2>&1 || {
+			cat "$dr_t/doc.sh" "$dr_t/doc.out" >&2
+			return 1
+		}
+	fi &&
+	if grep -q '^\$ ' "$dr_t/doc.block"
+	then
+		sed -e 's/ *$//' -e "$DOC_LS_L" \
+			-e "s|$(pwd -P)/|$(pwd)/|g" \
+			-e "s|$dr_t/|$GITAPPS_SHORT/|g" \
+			"$dr_t/doc.out" >"$dr_t/doc.actual" &&
+		doc_output "$dr_name" | sed -f "$dr_t/doc.sed" |
+		sed -e "$DOC_LS_L" >"$dr_t/doc.expect" &&
+		test_cmp "$dr_t/doc.expect" "$dr_t/doc.actual"
+	else
+		cp "$dr_t/doc.out" "$dr_t/doc.actual"
+	fi
+}
+
+# commands that change the machine, not the trash directory
+DOC_SYSTEM_WIDE='adduser|useradd|usermod|deluser|userdel|addgroup|groupadd'
+DOC_SYSTEM_WIDE="$DOC_SYSTEM_WIDE|dpkg-reconfigure|apt-get|apt|systemctl|a2enmod"
+DOC_SYSTEM_WIDE="(^|[;&|(]|sudo |-- )[[:space:]]*($DOC_SYSTEM_WIDE|make install)([[:space:]]|\$)"
+
+# an `ls -l` line keeps only its type, mode and names
+DOC_LS_L='s/^\(l[rwx-]\{9\}\) .* [0-9][0-9]:[0-9][0-9] /\1 /'

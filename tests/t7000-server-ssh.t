@@ -25,7 +25,7 @@ URL="ssh://$SSH_USER@git.example.org$SRV/project.git"
 ln -s srv/project.git server.git || exit 1
 
 # doc_sh <block>: run the commands of a block of section A, with the
-# document's names made the test's (doc_run of lib-sshd.sh)
+# document's names made the test's (doc_run of lib-servers.sh)
 doc_sh () {
 	ds_name=$1 &&
 	shift &&

@@ -26,7 +26,7 @@ ADMIN_URL="ssh://$SSH_USER@git.example.org/gitolite-admin"
 ln -s gitolite3/repositories/project.git server.git || exit 1
 
 # doc_sh <block>: run the commands of a block of section C, with the
-# document's names made the test's (doc_run of lib-sshd.sh)
+# document's names made the test's (doc_run of lib-servers.sh)
 doc_sh () {
 	doc_run "$1" \
 		"s|sudo -H -u gitolite3 ||g" \
