@@ -16,6 +16,7 @@ key does not allow.'
 . "$SRC/tests/lib-hook.sh"
 . "$SRC/tests/lib-mr.sh"
 . "$SRC/tests/lib-ci.sh"
+. "$SRC/tests/lib-scenario.sh"
 
 # The document's account "git" and its home /srv/git are the test's user
 # and $SRV (see lib-sshd.sh); lib-mr.sh's helpers read the server as
@@ -23,6 +24,12 @@ key does not allow.'
 SRV=$(short_dir srv) || exit 1
 URL="ssh://$SSH_USER@git.example.org$SRV/project.git"
 ln -s srv/project.git server.git || exit 1
+
+# clone_front <dir>: a clone through ssh (lib-scenario.sh); every user
+# but the owner comes in with Bob's ssh key
+clone_front () {
+	ssh_clone bob "$URL" "$1"
+}
 
 # doc_sh <block>: run the commands of a block of section A, with the
 # document's names made the test's (doc_run of lib-servers.sh)
@@ -42,11 +49,8 @@ doc_sh () {
 }
 
 test_expect_success 'setup: the account, authorized_keys and sshd of section A' '
-	OWNER=$(make_key "Alice <alice@example.com>") &&
-	MAINT=$(make_key "Maint <maint@example.com>") &&
-	BOB=$(make_key "Bob <bob@example.com>") &&
+	scenario_keys &&
 	CAROL=$(make_key "Carol <carol@example.com>") &&
-	CI=$(make_key "CI Bot <ci@example.com>") &&
 	gpg --armor --export "$OWNER" >"$SSHD_DIR/alice.asc" &&
 	# all but adduser: the test'"'"'s own user stands in for the account
 	doc_sh ssh-account "/^adduser /d" &&
@@ -83,17 +87,8 @@ test_expect_success 'git acl init and symbolic-ref as the document shows' '
 
 test_expect_success 'the owner'"'"'s signed push is accepted through ssh' '
 	test_when_finished stop_gpg_agent &&
-	git init -q alice &&
-	(
-		cd alice &&
-		git remote add origin "$URL" &&
-		mr_config . "$OWNER" &&
-		echo hello >README &&
-		git add README &&
-		test_tick &&
-		git commit -q -m first &&
-		doc_sh ssh-push-signed
-	) &&
+	scenario_first_commit alice "$URL" "$OWNER" &&
+	(cd alice && doc_sh ssh-push-signed) &&
 	ref_is server.git refs/heads/main $(git -C alice rev-parse HEAD)
 '
 
@@ -123,30 +118,12 @@ test_expect_success 'the ssh key gives no shell and no other receive-pack' '
 
 test_expect_success 'a user registers their key through ssh' '
 	test_when_finished stop_gpg_agent &&
-	ssh_clone bob "$URL" bob &&
-	mr_config bob "$BOB" &&
-	acl=$(server_rev refs/apps/access-control) &&
-	mr_register bob "$BOB" &&
-	test "$(server_rev refs/apps/access-control^)" = $acl &&
-	git -C server.git cat-file -e "refs/apps/access-control:$(keypath $BOB)"
+	scenario_register bob "$BOB"
 '
 
 test_expect_success 'a registered non-owner pushing main is denied through ssh' '
 	test_when_finished stop_gpg_agent &&
-	main=$(server_rev refs/heads/main) &&
-	(
-		cd bob &&
-		git fetch -q origin &&
-		git checkout -q -B main origin/main &&
-		echo bob >bob.txt &&
-		git add bob.txt &&
-		test_tick &&
-		git commit -q -m bob &&
-		push_denied "$BOB" origin HEAD:refs/heads/main
-	) &&
-	said "denied: $BOB may not fast-forward heads/main (commit $(short bob HEAD))" &&
-	said "hint: no rule in refs/*.conf of refs/apps/access-control allows it" &&
-	ref_is server.git refs/heads/main $main
+	scenario_denied_main bob "$BOB"
 '
 
 test_expect_success 'an atomic push with one ref denied moves neither' '
@@ -157,69 +134,27 @@ test_expect_success 'an atomic push with one ref denied moves neither' '
 		git reset -q --hard origin/main &&
 		echo three >>README &&
 		test_tick &&
-		git commit -q -am third &&
-		push_denied "$OWNER" --atomic origin HEAD:refs/heads/main \
-			HEAD:refs/heads/side "HEAD:refs/replace/$main"
+		git commit -q -am third
 	) &&
-	said "denied: $OWNER may not create-branch replace/$main (commit $(short alice HEAD))" &&
-	ref_is server.git refs/heads/main $main &&
-	ref_is server.git refs/heads/side none &&
-	# the allowed twin: the same push without the replace ref
-	(
-		cd alice &&
-		push_ok "$OWNER" --atomic origin HEAD:refs/heads/main \
-			HEAD:refs/heads/side
-	) &&
-	ref_is server.git refs/heads/main $(git -C alice rev-parse HEAD) &&
-	ref_is server.git refs/heads/side $(git -C alice rev-parse HEAD)
+	scenario_atomic alice "$OWNER" \
+		"denied: $OWNER may not create-branch replace/$main (commit $(short alice HEAD))" \
+		"HEAD:refs/replace/$main" HEAD:refs/heads/main HEAD:refs/heads/side
 '
 
 test_expect_success 'merge requests through ssh: init with gates, users register' '
 	test_when_finished stop_gpg_agent &&
-	(
-		cd alice &&
-		git reset -q --hard origin/main &&
-		git mr init --ci "$CI" --maintainer "$MAINT" \
-			--require-approvals 1 --require-ci >../init.out 2>&1 &&
-		policy=$(mr_edit refs/apps/access-control \
-			"maintainers merge into main" \
-			100644 refs/main.conf \
-			"maintainers fast-forward heads/main" \
-			100644 branches/main.conf "[heads/main]
-maintainers create-directory,create-file,create-symlink,create-gitlink,modify,delete .*") &&
-		push_ok "$OWNER" origin "$policy:refs/apps/access-control"
-	) &&
-	git -C server.git cat-file -e "$DATA" &&
+	scenario_mr_init alice --require-approvals 1 --require-ci &&
 	git -C server.git show refs/apps/access-control:refs/merge-gates.conf >gates &&
 	grep -x "maintainers require 1:approved heads/main" gates &&
-	for u in maint ci
-	do
-		ssh_clone bob "$URL" $u || return 1
-	done &&
-	mr_config maint "$MAINT" &&
-	mr_config ci "$CI" &&
-	mr_register maint "$MAINT" &&
-	mr_register ci "$CI" &&
-	git -C ci config mr.ci.command "sh test.sh"
+	scenario_register maint "$MAINT" &&
+	scenario_register ci "$CI"
 '
 
 test_expect_success '... create, comment, CI run, approve, atomic merge' '
 	test_when_finished stop_gpg_agent &&
-	topic bob one test.sh "exit 0" &&
-	(cd bob && git mr fetch >/dev/null 2>&1 && git mr create -m "First change" >/dev/null) &&
-	V1=$(git -C bob rev-parse HEAD) &&
-	(
-		cd maint &&
-		git mr fetch >/dev/null 2>&1 &&
-		git mr list >../list.out &&
-		git mr comment Bob/1 -m "Looks fine." >/dev/null
-	) &&
-	on_server merge-reqs/$BOB/1/comments/$MAINT/1 >comment &&
-	grep "First change" list.out &&
-	grep -x "Looks fine." comment &&
-	ci_run ci >ci.out 2>&1 &&
-	result 1 1 >pass &&
-	grep "^Result: pass\$" pass &&
+	scenario_mr_create &&
+	scenario_mr_comment maint "$MAINT" "Looks fine." &&
+	scenario_ci_pass &&
 	main=$(server_rev refs/heads/main) &&
 	(
 		cd alice &&
@@ -233,16 +168,7 @@ test_expect_success '... create, comment, CI run, approve, atomic merge' '
 		git mr fetch >/dev/null 2>&1 &&
 		git mr approve Bob/1 >/dev/null
 	) &&
-	data=$(server_rev $DATA) &&
-	(
-		cd alice &&
-		git mr fetch >/dev/null 2>&1 &&
-		git mr merge Bob/1 >../merge.out 2>../merge.err
-	) &&
-	ref_is server.git refs/heads/main $V1 &&
-	test "$(on_server merge-reqs/$BOB/1/labels/merged)" = /labels/merged &&
-	# one push moved both: the merge is the data branch'"'"'s next commit
-	test "$(server_rev $DATA^)" = $data
+	scenario_mr_merge alice
 '
 
 test_done

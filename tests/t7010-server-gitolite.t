@@ -16,6 +16,7 @@ skip_all_unless gitolite /usr/share/gitolite3/gitolite-shell
 . "$SRC/tests/lib-hook.sh"
 . "$SRC/tests/lib-mr.sh"
 . "$SRC/tests/lib-ci.sh"
+. "$SRC/tests/lib-scenario.sh"
 
 # gitolite's account and its home /var/lib/gitolite3 are the test's user
 # and $GLHOME (see lib-sshd.sh); lib-mr.sh's helpers read the server as
@@ -24,6 +25,12 @@ GLHOME=$(short_dir gitolite3) || exit 1
 URL="ssh://$SSH_USER@git.example.org/project"
 ADMIN_URL="ssh://$SSH_USER@git.example.org/gitolite-admin"
 ln -s gitolite3/repositories/project.git server.git || exit 1
+
+# clone_front <dir>: a clone through gitolite (lib-scenario.sh); every
+# user but the owner comes in with Bob's ssh key, as gitolite's user bob
+clone_front () {
+	ssh_clone bob "$URL" "$1"
+}
 
 # doc_sh <block>: run the commands of a block of section C, with the
 # document's names made the test's (doc_run of lib-servers.sh)
@@ -55,10 +62,7 @@ gl_conf () {
 }
 
 test_expect_success 'setup: gitolite in the trash directory, behind sshd' '
-	OWNER=$(make_key "Alice <alice@example.com>") &&
-	MAINT=$(make_key "Maint <maint@example.com>") &&
-	BOB=$(make_key "Bob <bob@example.com>") &&
-	CI=$(make_key "CI Bot <ci@example.com>") &&
+	scenario_keys &&
 	gpg --armor --export "$OWNER" >"$SSHD_DIR/alice.asc" &&
 	ssh_key admin &&
 	ssh_key alice &&
@@ -84,17 +88,8 @@ test_expect_success 'git acl init by hand, as the document shows' '
 
 test_expect_success 'signed push accepted, unsigned refused, through gitolite' '
 	test_when_finished stop_gpg_agent &&
-	git init -q alice &&
-	(
-		cd alice &&
-		git remote add origin "$URL" &&
-		mr_config . "$OWNER" &&
-		echo hello >README &&
-		git add README &&
-		test_tick &&
-		git commit -q -m first &&
-		doc_sh gitolite-push
-	) &&
+	scenario_first_commit alice "$URL" "$OWNER" &&
+	(cd alice && doc_sh gitolite-push) &&
 	grep "^remote: error: unsigned push: " doc.actual &&
 	ref_is server.git refs/heads/main $(git -C alice rev-parse HEAD^) &&
 	git -C alice reset -q --hard HEAD^
@@ -102,29 +97,12 @@ test_expect_success 'signed push accepted, unsigned refused, through gitolite' '
 
 test_expect_success 'a user registers their key through gitolite' '
 	test_when_finished stop_gpg_agent &&
-	ssh_clone bob "$URL" bob &&
-	mr_config bob "$BOB" &&
-	acl=$(server_rev refs/apps/access-control) &&
-	mr_register bob "$BOB" &&
-	test "$(server_rev refs/apps/access-control^)" = $acl &&
-	git -C server.git cat-file -e "refs/apps/access-control:$(keypath $BOB)"
+	scenario_register bob "$BOB"
 '
 
 test_expect_success 'a registered non-owner pushing main is denied through gitolite' '
 	test_when_finished stop_gpg_agent &&
-	main=$(server_rev refs/heads/main) &&
-	(
-		cd bob &&
-		git fetch -q origin &&
-		git checkout -q -B main origin/main &&
-		echo bob >bob.txt &&
-		git add bob.txt &&
-		test_tick &&
-		git commit -q -m bob &&
-		push_denied "$BOB" origin HEAD:refs/heads/main
-	) &&
-	said "denied: $BOB may not fast-forward heads/main (commit $(short bob HEAD))" &&
-	ref_is server.git refs/heads/main $main
+	scenario_denied_main bob "$BOB"
 '
 
 test_expect_success 'gitolite'"'"'s update hook declines what ours accepted' '
@@ -166,48 +144,15 @@ test_expect_success 'gitolite'"'"'s update hook declines what ours accepted' '
 
 test_expect_success 'merge requests and the CI bot through gitolite' '
 	test_when_finished stop_gpg_agent &&
-	(
-		cd alice &&
-		git mr init --ci "$CI" --maintainer "$MAINT" >../init.out 2>&1 &&
-		policy=$(mr_edit refs/apps/access-control \
-			"maintainers merge into main" \
-			100644 refs/main.conf \
-			"maintainers fast-forward heads/main" \
-			100644 branches/main.conf "[heads/main]
-maintainers create-directory,create-file,create-symlink,create-gitlink,modify,delete .*") &&
-		push_ok "$OWNER" origin "$policy:refs/apps/access-control"
-	) &&
-	ssh_clone bob "$URL" maint &&
-	ssh_clone bob "$URL" ci &&
-	mr_config maint "$MAINT" &&
-	mr_config ci "$CI" &&
-	mr_register maint "$MAINT" &&
-	mr_register ci "$CI" &&
+	scenario_mr_init alice &&
+	scenario_register maint "$MAINT" &&
+	scenario_register ci "$CI" &&
 	ln -s alice owner &&
 	ci_attest_policy &&
-	git -C ci config mr.ci.command "sh test.sh" &&
-	topic bob one test.sh "exit 0" &&
-	(cd bob && git mr fetch >/dev/null 2>&1 && git mr create -m "First change" >/dev/null) &&
-	V1=$(git -C bob rev-parse HEAD) &&
-	(
-		cd maint &&
-		git mr fetch >/dev/null 2>&1 &&
-		git mr comment Bob/1 -m "Looks fine." >/dev/null
-	) &&
-	on_server merge-reqs/$BOB/1/comments/$MAINT/1 >comment &&
-	grep -x "Looks fine." comment &&
-	ci_run ci >ci.out 2>&1 &&
-	result 1 1 >pass &&
-	grep "^Result: pass\$" pass &&
-	data=$(server_rev $DATA) &&
-	(
-		cd maint &&
-		git mr fetch >/dev/null 2>&1 &&
-		git mr merge Bob/1 >../merge.out 2>../merge.err
-	) &&
-	ref_is server.git refs/heads/main $V1 &&
-	test "$(on_server merge-reqs/$BOB/1/labels/merged)" = /labels/merged &&
-	test "$(server_rev $DATA^)" = $data
+	scenario_mr_create &&
+	scenario_mr_comment maint "$MAINT" "Looks fine." &&
+	scenario_ci_pass &&
+	scenario_mr_merge maint
 '
 
 test_expect_success 'the repo-specific-hook way: rc, hook directory, option line' '
@@ -253,15 +198,10 @@ test_expect_success 'the repo-specific-hook way: rc, hook directory, option line
 
 test_expect_success '... our hook runs through gitolite'"'"'s driver' '
 	test_when_finished stop_gpg_agent &&
-	git init -q alice2 &&
+	scenario_first_commit alice2 \
+		"ssh://$SSH_USER@git.example.org/project2" "$OWNER" &&
 	(
 		cd alice2 &&
-		git remote add origin "ssh://$SSH_USER@git.example.org/project2" &&
-		mr_config . "$OWNER" &&
-		echo hello >README &&
-		git add README &&
-		test_tick &&
-		git commit -q -m first &&
 		push_ok "$OWNER" origin HEAD:refs/heads/main &&
 		git commit -q --allow-empty -m unsigned &&
 		test_must_fail git push origin HEAD:refs/heads/main 2>../push.err
