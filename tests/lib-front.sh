@@ -3,8 +3,9 @@
 # signed, unsigned, denied and atomic pushes, a registration, the git mr
 # life cycle, a CI-bot run and replayed requests, all through the real
 # web server the script started.  Sourced after lib.sh, lib-hook.sh,
-# lib-mr.sh, lib-ci.sh and lib-servers.sh; the script calls front_setup
-# (a test), starts its server, then calls front_tests.
+# lib-mr.sh, lib-ci.sh, lib-scenario.sh (whose steps every front shows)
+# and lib-servers.sh; the script calls front_setup (a test), starts its
+# server, then calls front_tests.
 
 # No credential prompt ever waits for a terminal.
 GIT_TERMINAL_PROMPT=0
@@ -119,12 +120,33 @@ front_doc_run () {
 	(cd "$SRV" && doc_run --succeed "$@")
 }
 
-# front_clone <dir> <id> <url>: a user's clone of the served repository,
-# through the front
-front_clone () {
-	git clone -q "$3" "$1" 2>/dev/null &&
-	mr_config "$1" "$2" &&
-	(cd "$1" && git mr fetch >/dev/null 2>&1)
+# clone_front <dir>: a user's clone of the served repository, through
+# the front at FRONT_URL (for lib-scenario.sh)
+clone_front () {
+	git clone -q "$FRONT_URL/project.git" "$1"
+}
+
+# front_big <bytes> <command>...: in the owner's clone, a commit of
+# <bytes> random bytes on a branch big off the server's main; <command>,
+# run there, must fail, its output in big.out, and leave no branch big
+# on the server; then the twin, the owner's signed push to origin, puts
+# it there
+front_big () {
+	fb_bytes=$1 &&
+	shift &&
+	(
+		cd owner &&
+		git fetch -q origin &&
+		git checkout -q -B big origin/main &&
+		head -c "$fb_bytes" /dev/urandom >big.bin &&
+		git add big.bin &&
+		test_tick &&
+		git commit -q -m big &&
+		test_must_fail "$@"
+	) >big.out 2>&1 &&
+	ref_is server.git refs/heads/big none &&
+	(cd owner && push_ok "$OWNER" origin HEAD:refs/heads/big) &&
+	ref_is server.git refs/heads/big $(git -C owner rev-parse HEAD)
 }
 
 # record_cgi <file>: a CGI program that serves as git-http-backend does
@@ -153,14 +175,12 @@ record_cgi () {
 	chmod 755 "$1"
 }
 
-# front_setup: the owner's, Bob's and the CI bot's keys, and the
+# front_setup: the keys of scenario_keys, and the
 # repository made by the commands of docs/server.md section B, run as the
 # serving account; server.git in the trash directory names it, for
 # lib-mr.sh's readers.
 front_setup () {
-	OWNER=$(make_key "Owner <owner@example.com>") &&
-	BOB=$(make_key "Bob <bob@example.com>") &&
-	CI=$(make_key "CI Bot <ci@example.com>") &&
+	scenario_keys &&
 	mkdir -p "$SRV" &&
 	gpg --export --armor "$OWNER" >"$SRV/alice.asc" &&
 	chmod 644 "$SRV/alice.asc" &&
@@ -229,16 +249,7 @@ front_tests () {
 
 	test_expect_success 'the pushes of docs/server.md B: signed accepted, unsigned refused' '
 		test_when_finished stop_gpg_agent &&
-		git init -q owner &&
-		git -C owner remote add origin "$FRONT_URL/project.git" &&
-		mr_config owner "$OWNER" &&
-		(
-			cd owner &&
-			echo hello >README &&
-			git add README &&
-			test_tick &&
-			git commit -q -m first
-		) &&
+		scenario_first_commit owner "$FRONT_URL/project.git" "$OWNER" &&
 		X=$(git -C owner rev-parse HEAD) &&
 		doc_commands http-push >http-push.cmds &&
 		test $(wc -l <http-push.cmds) = 2 &&
@@ -263,92 +274,38 @@ front_tests () {
 
 	test_expect_success 'a registration: git acl keys add and a signed push' '
 		test_when_finished stop_gpg_agent &&
-		git clone -q "$FRONT_URL/project.git" bob &&
-		mr_config bob "$BOB" &&
-		(
-			cd bob &&
-			git fetch -q origin refs/apps/access-control:refs/apps/access-control &&
-			git acl keys add "$BOB" >../keys.out &&
-			push_ok "$BOB" origin refs/apps/access-control
-		) &&
-		ref_is server.git refs/apps/access-control \
-			$(git -C bob rev-parse refs/apps/access-control) &&
-		git -C server.git cat-file -e \
-			"refs/apps/access-control:$(keypath $BOB)"
+		scenario_register bob "$BOB"
 	'
 
 	test_expect_success 'a denial through the front: the hook'\''s line reaches the pusher' '
 		test_when_finished stop_gpg_agent &&
-		main=$(server_rev refs/heads/main) &&
-		(
-			cd bob &&
-			git checkout -q -B main origin/main &&
-			echo bob >bob.txt &&
-			git add bob.txt &&
-			test_tick &&
-			git commit -q -m bob &&
-			push_denied "$BOB" origin HEAD:refs/heads/main
-		) &&
-		said "denied: $BOB may not fast-forward heads/main (commit $(short bob HEAD))" &&
-		said "hint: no rule in refs/*.conf of refs/apps/access-control allows it" &&
-		ref_is server.git refs/heads/main $main
+		scenario_denied_main bob "$BOB"
 	'
 
 	test_expect_success 'git mr through the front: init, create, comment' '
 		test_when_finished stop_gpg_agent &&
-		(
-			cd owner &&
-			git fetch -q origin &&
-			git reset -q --hard origin/main &&
-			git mr init --ci "$CI" >../init.out 2>&1
-		) &&
-		git -C server.git rev-parse --verify $DATA &&
-		front_clone ci "$CI" "$FRONT_URL/project.git" &&
-		mr_register ci "$CI" &&
+		scenario_mr_init owner &&
+		scenario_register ci "$CI" &&
 		ci_attest_policy &&
-		propose one "echo all good" "First change" &&
-		V1=$(git -C bob rev-parse HEAD) &&
-		on_server merge-reqs/$BOB/1/title >title &&
-		grep -x "First change" title &&
-		(
-			cd owner &&
-			git mr fetch >/dev/null 2>&1 &&
-			git mr comment Bob/1 -m "Looks right." >../comment.out
-		) &&
-		on_server merge-reqs/$BOB/1/comments/$OWNER/1 >comment &&
-		grep -x "Looks right." comment
+		scenario_mr_create &&
+		scenario_mr_comment owner "$OWNER" "Looks right."
 	'
 
 	test_expect_success 'the CI bot tests the request through the front' '
 		test_when_finished stop_gpg_agent &&
-		git -C ci config mr.ci.command "sh test.sh" &&
-		ci_run ci >ci.out 2>&1 &&
-		result 1 1 >pass &&
-		grep "^Result: pass\$" pass &&
-		grep "all good" pass &&
-		on_server merge-reqs/$BOB/1/labels/ci-pass
+		scenario_ci_pass
 	'
 
 	test_expect_success 'git mr merge: target and data branch in one atomic push' '
 		test_when_finished stop_gpg_agent &&
-		data=$(server_rev $DATA) &&
 		posts=$(front_pushes) &&
-		(
-			cd owner &&
-			git mr fetch >/dev/null 2>&1 &&
-			git mr merge Bob/1 >../merge.out 2>../merge.err
-		) &&
-		ref_is server.git refs/heads/main $V1 &&
-		test "$(on_server merge-reqs/$BOB/1/labels/merged)" = /labels/merged &&
-		test "$(git -C server.git rev-parse $DATA^)" = $data &&
+		scenario_mr_merge owner &&
 		# one push request moved both
 		test $(front_pushes) = $((posts + 1))
 	'
 
 	test_expect_success 'an atomic push with one ref denied moves neither' '
 		test_when_finished stop_gpg_agent &&
-		main=$(server_rev refs/heads/main) &&
-		data=$(server_rev $DATA) &&
 		(
 			cd bob &&
 			git fetch -q origin &&
@@ -356,20 +313,15 @@ front_tests () {
 			echo next >next.txt &&
 			git add next.txt &&
 			test_tick &&
-			git commit -q -m next &&
-			c=$(data_edit "a comment" 100644 \
-				merge-reqs/$BOB/1/comments/$BOB/5 \
-				"$(comment_text "" -- "merged, thanks")") &&
-			echo $c >../c.id &&
-			push_denied "$BOB" --atomic origin "$c:$DATA" \
-				HEAD:refs/heads/main
+			git commit -q -m next
 		) &&
-		said "denied: $BOB may not fast-forward heads/main (commit $(short bob HEAD))" &&
-		ref_is server.git refs/heads/main $main &&
-		ref_is server.git $DATA $data &&
+		c=$(cd bob && data_edit "a comment" 100644 \
+			merge-reqs/$BOB/1/comments/$BOB/5 \
+			"$(comment_text "" -- "merged, thanks")") &&
 		# the twin: the comment alone is Bob'\''s to write
-		(cd bob && push_ok "$BOB" --atomic origin "$(cat ../c.id):$DATA") &&
-		ref_is server.git $DATA $(cat c.id)
+		scenario_atomic bob "$BOB" \
+			"denied: $BOB may not fast-forward heads/main (commit $(short bob HEAD))" \
+			HEAD:refs/heads/main "$c:$DATA"
 	'
 
 	test_expect_success 'a push through the recording CGI is accepted, then undone' '

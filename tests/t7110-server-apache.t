@@ -15,6 +15,7 @@ production (it refuses to serve as root).'
 . "$SRC/tests/lib-hook.sh"
 . "$SRC/tests/lib-mr.sh"
 . "$SRC/tests/lib-ci.sh"
+. "$SRC/tests/lib-scenario.sh"
 . "$SRC/tests/lib-servers.sh"
 
 skip_all_unless apache2 htpasswd /usr/lib/apache2/modules/mod_cgid.so \
@@ -178,20 +179,8 @@ test_expect_success 'behind basic auth: with the password, unsigned: the hook re
 
 test_expect_success 'a 3 MB push: unsigned refused, signed accepted, as documented' '
 	test_when_finished stop_gpg_agent &&
-	(
-		cd owner &&
-		git fetch -q origin &&
-		git checkout -q -B big origin/main &&
-		head -c 3000000 /dev/urandom >big.bin &&
-		git add big.bin &&
-		test_tick &&
-		git commit -q -m big &&
-		test_must_fail git push origin HEAD:refs/heads/big 2>../push.err
-	) &&
-	grep "^remote: error: unsigned push: " push.err &&
-	ref_is server.git refs/heads/big none &&
-	(cd owner && push_ok "$OWNER" origin HEAD:refs/heads/big) &&
-	ref_is server.git refs/heads/big $(git -C owner rev-parse HEAD)
+	front_big 3000000 git push origin HEAD:refs/heads/big &&
+	grep "^remote: error: unsigned push: " big.out
 '
 
 test_done
