@@ -198,6 +198,13 @@ front_setup () {
 	record_cgi "$SRV/cgi/record"
 }
 
+# front_serves <url>: the front at <url> serves the repository: its
+# refs, the policy among them
+front_serves () {
+	git ls-remote "$1/project.git" >ls.out &&
+	grep "refs/apps/access-control" ls.out
+}
+
 # front_pushes: how many push requests (POST .../git-receive-pack) the
 # front has logged in $FRONT_ACCESS_LOG
 front_pushes () {
@@ -240,12 +247,14 @@ sideband () {
 	' "$1"
 }
 
-# front_tests <url> <recording url>: the scenario, through the front at
-# <url> (the document's https://git.example.org/git); <recording url>
-# serves the same repositories through record_cgi
+# front_tests <url> <recording url> <access log>: the scenario, through
+# the front at <url> (the document's https://git.example.org/git), which
+# logs each request in <access log>; <recording url> serves the same
+# repositories through record_cgi
 front_tests () {
 	FRONT_URL=$1
 	FRONT_REC=$2
+	FRONT_ACCESS_LOG=$3
 
 	test_expect_success 'the pushes of docs/server.md B: signed accepted, unsigned refused' '
 		test_when_finished stop_gpg_agent &&

@@ -103,12 +103,11 @@ test_expect_success 'setup: nginx with the location block of docs/server.md B, a
 		i=$((i + 1))
 	done &&
 	test -S "$SOCK" &&
-	git ls-remote "http://127.0.0.1:$PORT/git/project.git" >ls.out &&
-	grep "refs/apps/access-control" ls.out
+	front_serves "http://127.0.0.1:$PORT/git"
 '
 
-FRONT_ACCESS_LOG=$NGINX/access.log
-front_tests "http://127.0.0.1:$PORT/git" "http://127.0.0.1:$PORT/rec"
+front_tests "http://127.0.0.1:$PORT/git" "http://127.0.0.1:$PORT/rec" \
+	"$NGINX/access.log"
 
 test_expect_success 'a push over 1 MiB: 413 without client_max_body_size, as documented' '
 	test_when_finished stop_gpg_agent &&

@@ -113,12 +113,11 @@ test_expect_success 'setup: Apache with the blocks of docs/server.md B' '
 		apache2 -f "$APACHE/httpd.conf" -D FOREGROUND &&
 	wait_port $PORT &&
 	wait_port $APORT &&
-	git ls-remote "http://127.0.0.1:$PORT/git/project.git" >ls.out &&
-	grep "refs/apps/access-control" ls.out
+	front_serves "http://127.0.0.1:$PORT/git"
 '
 
-FRONT_ACCESS_LOG=$APACHE/access.log
-front_tests "http://127.0.0.1:$PORT/git" "http://127.0.0.1:$PORT/rec"
+front_tests "http://127.0.0.1:$PORT/git" "http://127.0.0.1:$PORT/rec" \
+	"$APACHE/access.log"
 
 test_expect_success 'anonymous: a repository without http.receivepack takes no push (403)' '
 	test_when_finished stop_gpg_agent &&
