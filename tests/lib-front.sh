@@ -2,10 +2,17 @@
 # repository set up by the commands of docs/server.md section B, then
 # signed, unsigned, denied and atomic pushes, a registration, the git mr
 # life cycle, a CI-bot run and replayed requests, all through the real
-# web server the script started.  Sourced after lib.sh, lib-hook.sh,
-# lib-mr.sh, lib-ci.sh, lib-scenario.sh (whose steps every front shows)
-# and lib-servers.sh; the script calls front_setup (a test), starts its
-# server, then calls front_tests.
+# web server the script started.  Sourced after lib.sh and
+# lib-servers.sh, once skip_all_unless has found the server's programs;
+# it sources the libraries of the scenario itself: lib-hook.sh, lib-mr.sh,
+# lib-ci.sh and lib-scenario.sh (whose steps every front shows).  The
+# script calls front_setup (a test), starts its server, then calls
+# front_tests.
+
+. "$SRC/tests/lib-hook.sh"
+. "$SRC/tests/lib-mr.sh"
+. "$SRC/tests/lib-ci.sh"
+. "$SRC/tests/lib-scenario.sh"
 
 # No credential prompt ever waits for a terminal.
 GIT_TERMINAL_PROMPT=0

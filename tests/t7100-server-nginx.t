@@ -10,10 +10,6 @@ through it: signed, unsigned, denied and atomic pushes, a registration,
 git mr and the CI bot, and replayed push requests.'
 
 . "$(dirname "$0")/lib.sh"
-. "$SRC/tests/lib-hook.sh"
-. "$SRC/tests/lib-mr.sh"
-. "$SRC/tests/lib-ci.sh"
-. "$SRC/tests/lib-scenario.sh"
 . "$SRC/tests/lib-servers.sh"
 
 skip_all_unless nginx fcgiwrap /usr/lib/git-core/git-http-backend curl setpriv

@@ -12,10 +12,6 @@ refused by the hook.  As root Apache serves as www-data, as in
 production (it refuses to serve as root).'
 
 . "$(dirname "$0")/lib.sh"
-. "$SRC/tests/lib-hook.sh"
-. "$SRC/tests/lib-mr.sh"
-. "$SRC/tests/lib-ci.sh"
-. "$SRC/tests/lib-scenario.sh"
 . "$SRC/tests/lib-servers.sh"
 
 skip_all_unless apache2 htpasswd /usr/lib/apache2/modules/mod_cgid.so \
