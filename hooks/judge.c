@@ -11,10 +11,10 @@
 #include "../policy/userid.h"
 #include "gate.h"
 #include "keychange.h"
-#include "packodb.h"
-#include "policyref.h"
+#include "../adapters/packodb.h"
+#include "../adapters/policyref.h"
 #include "refop.h"
-#include "treediff.h"
+#include "../adapters/treediff.h"
 #include "walk.h"
 
 static const char judge_data_ref[] = "refs/apps/merge-reqs/data";

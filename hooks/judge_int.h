@@ -3,7 +3,7 @@
 #define HOOKS_JUDGE_INT_H
 
 #include "judge.h"
-#include "treediff.h"
+#include "../adapters/treediff.h"
 #include "walk.h"
 #include "worker.h"
 
