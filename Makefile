@@ -30,15 +30,19 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 # Every .c of the library directories is library code; programs (files
 # holding main) live in cli/ or are listed on their own.  HOOK_OBJ's
 # sources are linked into the hook alone, never into the library.
+# adapters/ read git's, gpg's and OpenPGP's data for the hook and for
+# whatever else judges the same inputs; hooks/ holds the hook's judge.
 COMMON_SRC = $(filter-out common/nogssapi.c common/nonet.c,\
 	$(wildcard common/*.c))
 POLICY_SRC = $(wildcard policy/*.c)
+ADAPTERS_SRC = $(wildcard adapters/*.c)
 HOOKS_SRC = $(filter-out hooks/pre-receive.c,$(wildcard hooks/*.c))
 APPS_SRC = $(wildcard apps/*/*.c)
 CLI_ACL_SRC = $(wildcard cli/acl*.c) cli/cli.c
 CLI_MR_SRC = $(wildcard cli/mr*.c) cli/cli.c
 
-LIB_SRC = $(COMMON_SRC) $(POLICY_SRC) $(HOOKS_SRC) $(APPS_SRC)
+LIB_SRC = $(COMMON_SRC) $(POLICY_SRC) $(ADAPTERS_SRC) $(HOOKS_SRC) \
+	$(APPS_SRC)
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/%.o)
 LIB = $(O)/libgitapps.a
 
@@ -141,7 +145,8 @@ $(O)/man/%: docs/%.scd
 	mv $@.tmp $@
 
 # Each header compiles on its own (libgit2's tests/headertest does the same).
-HEADERS = $(wildcard common/*.h policy/*.h hooks/*.h apps/*/*.h cli/*.h)
+HEADERS = $(wildcard common/*.h policy/*.h adapters/*.h hooks/*.h \
+	apps/*/*.h cli/*.h)
 headertest:
 	@for h in $(HEADERS); do \
 		printf '#include "%s"\n' "$$h" | \
@@ -170,8 +175,8 @@ fuzz:
 			-fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=undefined $(PKG_CFLAGS) \
 			-o $(O)/fuzz/$$f tests/fuzz/$${f}_fuzzer.c \
-			$(COMMON_SRC) $(POLICY_SRC) hooks/pack.c hooks/pgp.c \
-			hooks/backsig.c $(PKG_LIBS); \
+			$(COMMON_SRC) $(POLICY_SRC) adapters/pack.c \
+			adapters/pgp.c adapters/backsig.c $(PKG_LIBS); \
 		mkdir -p $(O)/fuzz/$$f-found; \
 		$(O)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=8192 -artifact_prefix=$(O)/fuzz/$$f- \

@@ -305,7 +305,7 @@ static void keygen_one(struct keygen_buf *bin, char id[41], unsigned long i)
 	memcpy(digest, gcry_md_read(md, GCRY_MD_SHA256), sizeof(digest));
 	gcry_md_close(md);
 
-	/* EdDSA over the digest, as gpg signs (hooks/backsig.c verifies) */
+	/* EdDSA over the digest, as gpg signs (adapters/backsig.c verifies) */
 	if ((gerr = gcry_sexp_build(&data, NULL,
 				    "(data(flags eddsa)(hash-algo sha512)"
 				    "(value %b))",

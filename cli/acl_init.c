@@ -13,7 +13,7 @@
 
 #include "../common/buf.h"
 #include "../common/file.h"
-#include "../hooks/keyfile.h"
+#include "../adapters/keyfile.h"
 #include "../policy/keypath.h"
 #include "../policy/policy.h"
 #include "../policy/userid.h"

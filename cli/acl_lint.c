@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "../common/buf.h"
-#include "../hooks/backsig.h"
-#include "../hooks/keyfile.h"
-#include "../hooks/pgp.h"
-#include "../hooks/policyref.h"
+#include "../adapters/backsig.h"
+#include "../adapters/keyfile.h"
+#include "../adapters/pgp.h"
+#include "../adapters/policyref.h"
 #include "../hooks/settings.h"
 #include "../policy/keypath.h"
 #include "../policy/policy.h"

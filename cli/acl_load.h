@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../hooks/policyref.h"
+#include "../adapters/policyref.h"
 #include "../hooks/settings.h"
 #include "../policy/policy.h"
 #include "cli.h"

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "../common/fsckpins.h"
-#include "../hooks/keyindex.h"
+#include "../adapters/keyindex.h"
 #include "../policy/policy.h"
 #include "acl_edit.h"
 #include "cli.h"

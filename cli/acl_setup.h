@@ -75,7 +75,7 @@ int acl_setup_find_hook(char target[PATH_MAX]);
 int acl_setup_link_hook(git_repository *repo, const char *target, bool force);
 
 /*
- * Build the key index (hooks/keyindex.h) of refs/apps/access-control
+ * Build the key index (adapters/keyindex.h) of refs/apps/access-control
  * under $GIT_DIR/gitapps, whatever the number of key files; *built says
  * whether a shard had to be made.  Nothing to do without a policy.
  * Returns 0 or an exit code after printing a fatal error.

@@ -7,7 +7,7 @@
 
 #include "../common/buf.h"
 #include "../common/file.h"
-#include "../hooks/policyref.h"
+#include "../adapters/policyref.h"
 #include "../policy/policy.h"
 #include "acl.h"
 #include "acl_edit.h"

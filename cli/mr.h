@@ -11,7 +11,7 @@
 #include "../apps/merge-reqs/store.h"
 #include "../common/buf.h"
 #include "../common/err.h"
-#include "../hooks/policyref.h"
+#include "../adapters/policyref.h"
 #include "../policy/policy.h"
 #include "cli.h"
 

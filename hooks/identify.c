@@ -9,11 +9,11 @@
 #include "../policy/keypath.h"
 #include "../policy/op.h"
 #include "../policy/policy.h"
-#include "keyfile.h"
-#include "keyindex.h"
-#include "keylookup.h"
-#include "keyring.h"
-#include "treediff.h"
+#include "../adapters/keyfile.h"
+#include "../adapters/keyindex.h"
+#include "../adapters/keylookup.h"
+#include "../adapters/keyring.h"
+#include "../adapters/treediff.h"
 
 /* More candidates than this for a 64-bit key id is an attack. */
 #define IDENTIFY_MAX_CANDIDATES 8u

@@ -8,7 +8,7 @@
 
 #include "../common/err.h"
 #include "../policy/userid.h"
-#include "cert.h"
+#include "../adapters/cert.h"
 
 struct identify_input {
 	git_repository *repo;

@@ -5,22 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../adapters/packodb.h"
+#include "../adapters/policyref.h"
+#include "../adapters/treediff.h"
 #include "../common/buf.h"
 #include "../common/quote.h"
 #include "../policy/attestpath.h"
 #include "../policy/userid.h"
 #include "gate.h"
+#include "judge_denials.h"
+#include "judge_fanout.h"
+#include "judge_gate.h"
+#include "judge_history.h"
+#include "judge_refs.h"
 #include "keychange.h"
-#include "packodb.h"
-#include "policyref.h"
 #include "refop.h"
-#include "treediff.h"
 #include "walk.h"
 
 static const char judge_data_ref[] = "refs/apps/merge-reqs/data";
-
-/* treediff callbacks return this once enough denials prove the verdict */
-#define JUDGE_ENOUGH (-2)
 
 static int judge_git_error(struct err *err, const char *what);
 
@@ -69,18 +71,9 @@ int judge_new(struct judge **out, git_repository *repo,
 
 void judge_free(struct judge *judge)
 {
-	size_t i, kept;
-
 	if (judge == NULL)
 		return;
-	kept = judge->ndenials < judge->config.max_denials
-		       ? judge->ndenials
-		       : judge->config.max_denials;
-	for (i = 0; i < kept; i++) {
-		free(judge->denials[i].line);
-		free(judge->denials[i].hint);
-	}
-	free(judge->denials);
+	judge__denials_dispose(judge);
 	judge__refs_dispose(&judge->refs);
 	treediff_free(judge->treediff);
 	git_odb_free(judge->odb);
@@ -92,69 +85,11 @@ size_t judge_denials(const struct judge *judge)
 	return judge->ndenials;
 }
 
-bool judge__enough(const struct judge *judge)
-{
-	return judge->ndenials > judge->config.max_denials;
-}
-
-/* The changed tree entries counted so far, to stamp a denial with. */
-static size_t judge_counted(const struct judge *judge)
-{
-	return judge->treediff != NULL
-		       ? treediff_entries_counted(judge->treediff)
-		       : 0;
-}
-
 void judge_stats(const struct judge *judge, struct judge_stats *out)
 {
 	out->commits = judge->config.max_commits - judge->commit_budget;
-	out->tree_entries = judge_counted(judge);
+	out->tree_entries = judge__counted(judge);
 	out->processes = judge->workers_used;
-}
-
-int judge__add(struct judge *judge, struct buf *line, struct buf *hint,
-	       size_t counted, struct err *err)
-{
-	size_t n = judge->ndenials, i;
-
-	/* the net change and a commit often charge the very same op */
-	for (i = 0; i < n && i < judge->config.max_denials; i++)
-		if (strcmp(judge->denials[i].line, buf_cstr(line)) == 0)
-			return 0;
-	if (n < judge->config.max_denials) {
-		struct judge_denial *d;
-
-		if (n == judge->denials_alloc) {
-			size_t want = n < 8 ? 8 : 2 * n;
-
-			if (want > judge->config.max_denials)
-				want = judge->config.max_denials;
-			if (want > SIZE_MAX / sizeof(*d) ||
-			    (d = realloc(judge->denials, want * sizeof(*d))) ==
-				    NULL)
-				return err_set(err, "out of memory");
-			judge->denials = d;
-			judge->denials_alloc = want;
-		}
-		d = &judge->denials[n];
-		d->counted = counted;
-		if ((d->line = buf_detach(line)) == NULL ||
-		    (d->hint = buf_detach(hint)) == NULL) {
-			free(d->line);
-			d->line = NULL;
-			return err_set(err, "out of memory");
-		}
-	}
-	judge->ndenials++;
-	return 0;
-}
-
-/* The ref as rules see it, escaped: "heads/main". */
-static int judge_put_ref(struct buf *out, const char *ref)
-{
-	const char *name = strncmp(ref, "refs/", 5) == 0 ? ref + 5 : ref;
-
-	return quote_controls(out, name, strlen(name));
 }
 
 static void judge_short(char out[13], const git_oid *id)
@@ -197,7 +132,7 @@ static int judge_deny_text(struct judge *judge, const char *user,
 	if (!git_oid_is_zero(new))
 		judge_short(id, new);
 	if (buf_printf(&line, "denied: %s may not %s ", user, op) < 0 ||
-	    judge_put_ref(&line, ref) < 0 ||
+	    judge__put_ref(&line, ref) < 0 ||
 	    (!git_oid_is_zero(new) &&
 	     buf_printf(&line, " (%s %s)", judge_kind(judge, new), id) < 0) ||
 	    buf_printf(&line, ": %s", text) < 0 ||
@@ -205,65 +140,9 @@ static int judge_deny_text(struct judge *judge, const char *user,
 		error = err_set(err, "out of memory");
 	else
 		error = judge__add(judge, &line, &why,
-				   judge_counted(judge), err);
+				   judge__counted(judge), err);
 	buf_dispose(&line);
 	buf_dispose(&why);
-	return error;
-}
-
-/* The hint for a policy denial: a built-in's reason or where rules live. */
-static int judge_put_hint(struct buf *hint, const struct judge *judge,
-			  const struct policy_verdict *verdict, enum op op)
-{
-	/* policy_load() quotes its message already (diag_format()) */
-	if (judge->policy == NULL && judge->policy_error != NULL)
-		return buf_printf(hint, "hint: the policy does not load: %s",
-				  judge->policy_error);
-	if (verdict->builtin != NULL)
-		return buf_printf(hint, "hint: %s", verdict->builtin);
-	return buf_printf(hint,
-			  "hint: no rule in %s*.conf of " POLICY_REF
-			  " allows it",
-			  op_kind_of(op) == OP_KIND_REF ? "refs/" : "branches/");
-}
-
-/*
- * Ask the policy; on a denial record the SPEC 6 message, naming the
- * object as "<kind> <12 hex>" (kind NULL: "commit").
- */
-static int judge_ask(struct judge *judge, const char *user, enum op op,
-		     const char *ref, const char *path, size_t path_len,
-		     const char *kind, const char *commit, struct err *err)
-{
-	struct policy_request request = {user, judge->config.owners,
-					 judge->config.nowners, ref, op, path,
-					 path_len};
-	struct policy_verdict verdict;
-	struct buf line = BUF_INIT, hint = BUF_INIT;
-	const char *what = kind != NULL ? kind : "commit";
-	int error = -1;
-
-	if (policy_check(judge->policy, &request, &verdict, err) < 0)
-		return -1;
-	if (verdict.allowed)
-		return 0;
-	if (buf_printf(&line, "denied: %s may not %s ", user, op_name(op)) < 0)
-		goto oom;
-	if (path != NULL && (quote_path(&line, path, path_len) < 0 ||
-			     buf_puts(&line, " on ") < 0))
-		goto oom;
-	if (judge_put_ref(&line, ref) < 0 ||
-	    (commit != NULL &&
-	     buf_printf(&line, " (%s %s)", what, commit) < 0) ||
-	    judge_put_hint(&hint, judge, &verdict, op) < 0)
-		goto oom;
-	error = judge__add(judge, &line, &hint, judge_counted(judge), err);
-	goto done;
-oom:
-	err_set(err, "out of memory");
-done:
-	buf_dispose(&line);
-	buf_dispose(&hint);
 	return error;
 }
 
@@ -273,147 +152,6 @@ static int judge_git_error(struct err *err, const char *what)
 
 	return err_set(err, "%s: %s", what,
 		       e && e->message ? e->message : "unknown error");
-}
-
-/*
- * SPEC 11: on refs/apps/attestations, whatever the policy says, a pusher
- * writes only the layout's directories and files named by their own id.
- * *refused is true when it recorded a denial for op at path.
- */
-static int judge_attestation_op(struct judge_charge *charge, bool *refused,
-				enum op op, const char *path, size_t path_len,
-				struct err *err)
-{
-	struct judge *judge = charge->judge;
-	struct buf line = BUF_INIT, hint = BUF_INIT;
-	const char *why;
-	int error = -1;
-
-	*refused = false;
-	if (strcmp(charge->ref, GATE_REF) != 0)
-		return 0;
-	why = attestpath_refuse(path, path_len, op,
-				treediff_reported_mode(judge->treediff),
-				charge->user);
-	if (why == NULL)
-		return 0;
-	*refused = true;
-	if (buf_printf(&line, "denied: %s may not %s ", charge->user,
-		       op_name(op)) < 0 ||
-	    quote_path(&line, path, path_len) < 0 ||
-	    buf_puts(&line, " on ") < 0 ||
-	    judge_put_ref(&line, charge->ref) < 0 ||
-	    buf_printf(&line, " (commit %s): %s", charge->commit, why) < 0 ||
-	    buf_puts(&hint, "hint: on " GATE_REF " each pusher writes only "
-			    "<aa>/<bb>/<rest>/<kind>/<own id>, regular files "
-			    "(see git-mr(1))") < 0) {
-		err_set(err, "out of memory");
-		goto done;
-	}
-	error = judge__add(judge, &line, &hint, judge_counted(judge), err);
-done:
-	buf_dispose(&line);
-	buf_dispose(&hint);
-	return error;
-}
-
-static int judge_tree_op(unsigned ops, const char *path, size_t path_len,
-			 void *payload)
-{
-	struct judge_charge *charge = payload;
-	unsigned bit;
-	bool refused;
-
-	for (bit = 1; bit != 0 && bit <= ops; bit <<= 1) {
-		if (!(ops & bit))
-			continue;
-		if (judge_attestation_op(charge, &refused, (enum op)bit, path,
-					 path_len, charge->err) < 0)
-			return -1;
-		if (!refused && judge_ask(charge->judge, charge->user, (enum op)bit,
-			      charge->ref, path, path_len, NULL, charge->commit,
-			      charge->err) < 0)
-			return -1;
-		if (judge__enough(charge->judge))
-			return JUDGE_ENOUGH;
-	}
-	return 0;
-}
-
-static int judge_tree_of(git_oid *out, git_repository *repo,
-			 const git_oid *commit_id, struct err *err)
-{
-	git_commit *commit = NULL;
-
-	if (git_commit_lookup(&commit, repo, commit_id) < 0)
-		return judge_git_error(err, "cannot read commit");
-	git_oid_cpy(out, git_commit_tree_id(commit));
-	git_commit_free(commit);
-	return 0;
-}
-
-/* Charge new_tree against the trees of the base commits. */
-static int judge_compare(struct judge *judge, struct judge_charge *charge,
-			 const git_oid *new_tree, const git_oid *base_commits,
-			 size_t nbases, struct err *err)
-{
-	git_oid *trees = NULL;
-	size_t i;
-	int rc = -1;
-
-	if (nbases > 0 && (trees = calloc(nbases, sizeof(*trees))) == NULL)
-		return err_set(err, "out of memory");
-	for (i = 0; i < nbases; i++)
-		if (judge_tree_of(&trees[i], judge->repo, &base_commits[i],
-				  err) < 0)
-			goto done;
-	rc = treediff_compare(judge->treediff, new_tree, trees, nbases,
-			      judge_tree_op, charge, err);
-	if (rc == JUDGE_ENOUGH)
-		rc = 0;
-done:
-	free(trees);
-	return rc < 0 ? -1 : 0;
-}
-
-/* Each commit new to the ref against its own parents (SPEC 4 History). */
-int judge__history(struct judge *judge, struct judge_charge *charge,
-		   const struct walk *walk, size_t from, size_t to,
-		   struct err *err)
-{
-	git_commit *commit = NULL;
-	git_oid *parents = NULL;
-	size_t i, j;
-	int error = -1;
-
-	for (i = from; i < to && !judge__enough(judge); i++) {
-		size_t n;
-
-		if (git_commit_lookup(&commit, judge->repo, &walk->commits[i]) <
-		    0) {
-			judge_git_error(err, "cannot read commit");
-			goto done;
-		}
-		n = git_commit_parentcount(commit);
-		free(parents);
-		if ((parents = calloc(n ? n : 1, sizeof(*parents))) == NULL) {
-			err_set(err, "out of memory");
-			goto done;
-		}
-		for (j = 0; j < n; j++)
-			git_oid_cpy(&parents[j], git_commit_parent_id(commit, j));
-		judge_short(charge->commit, &walk->commits[i]);
-		if (judge_compare(judge, charge, git_commit_tree_id(commit),
-				  parents, n, err) < 0)
-			goto done;
-		git_commit_free(commit);
-		commit = NULL;
-	}
-	error = 0;
-done:
-	free(parents);
-	git_commit_free(commit);
-	return error;
 }
 
 static int judge_need_treediff(struct judge *judge, struct err *err)
@@ -541,8 +279,8 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 	     walk_charges(&own, judge->repo, git_object_id(new_commit),
 			  old_commit ? git_object_id(old_commit) : NULL, &wopts,
 			  err) < 0) ||
-	    judge_tree_of(&new_tree, judge->repo, git_object_id(new_commit),
-			  err) < 0)
+	    judge__tree_of(&new_tree, judge->repo, git_object_id(new_commit),
+			   err) < 0)
 		goto done;
 	/* the net change is labelled with the new tip (SPEC 6) */
 	judge_short(charge.commit, git_object_id(new_commit));
@@ -550,8 +288,8 @@ static int judge_tree(struct judge *judge, const char *user, enum op op,
 	if (judge__fan_out(judge, &team, &charge, walk, err) < 0)
 		goto done;
 	if (!judge_net_is_history(walk, new_commit) &&
-	    judge_compare(judge, &charge, &new_tree, walk->bases, walk->nbases,
-			  err) < 0)
+	    judge__compare(judge, &charge, &new_tree, walk->bases,
+			   walk->nbases, err) < 0)
 		goto done;
 	if (judge__history(judge, &charge, walk, 0, team.first_end, err) < 0 ||
 	    judge__gather(judge, &team, err) < 0)
@@ -834,9 +572,9 @@ int judge_command(struct judge *judge, const char *user, const git_oid *old,
 		goto done;
 	if (!git_oid_is_zero(new))
 		judge_short(commit, new);
-	if (judge_ask(judge, user, op, ref, NULL, 0,
-		      git_oid_is_zero(new) ? NULL : judge_kind(judge, new),
-		      git_oid_is_zero(new) ? NULL : commit, err) < 0)
+	if (judge__ask(judge, user, op, ref, NULL, 0,
+		       git_oid_is_zero(new) ? NULL : judge_kind(judge, new),
+		       git_oid_is_zero(new) ? NULL : commit, err) < 0)
 		goto done;
 	error = 0;
 	if (op == OP_DELETE || judge->ndenials > before)

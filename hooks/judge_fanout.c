@@ -1,8 +1,18 @@
 /* judge_fanout: the commits of a large push judged on several cores */
+#include "judge_fanout.h"
 #include "judge_int.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "../adapters/treediff.h"
+#include "../common/buf.h"
+#include "judge_denials.h"
+#include "judge_history.h"
+#include "walk.h"
+#include "worker.h"
 
 /*
  * Why the merge gives exactly the serial verdict (docs/design.md, "A push

@@ -1,4 +1,5 @@
 /* judge_gate: a protected ref moves only to an attested commit (SPEC 11) */
+#include "judge_gate.h"
 #include "judge_int.h"
 
 #include <string.h>
@@ -6,6 +7,7 @@
 #include "../common/buf.h"
 #include "../common/quote.h"
 #include "gate.h"
+#include "judge_denials.h"
 #include "refop.h"
 
 /*

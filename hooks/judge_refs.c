@@ -1,9 +1,11 @@
 /* judge_refs: the refs a push names twice, and the base refs (SPEC 3, 4) */
-#include "judge_int.h"
+#include "judge_refs.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "../common/buf.h"
 
 void judge__refs_dispose(struct judge_refs *refs)
 {

@@ -8,9 +8,9 @@
 #include "../common/quote.h"
 #include "../policy/keypath.h"
 #include "../policy/op.h"
-#include "keyfile.h"
-#include "keylookup.h"
-#include "treediff.h"
+#include "../adapters/keyfile.h"
+#include "../adapters/keylookup.h"
+#include "../adapters/treediff.h"
 
 void keychange_problems_dispose(struct keychange_problems *problems)
 {

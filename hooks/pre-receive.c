@@ -23,16 +23,16 @@
 #include "../common/quote.h"
 #include "../policy/policy.h"
 #include "../policy/userid.h"
-#include "cert.h"
+#include "../adapters/cert.h"
 #include "gate.h"
 #include "judge.h"
-#include "backsig.h"
+#include "../adapters/backsig.h"
 #include "identify.h"
-#include "keylookup.h"
-#include "packodb.h"
-#include "policyref.h"
+#include "../adapters/keylookup.h"
+#include "../adapters/packodb.h"
+#include "../adapters/policyref.h"
 #include "settings.h"
-#include "treediff.h"
+#include "../adapters/treediff.h"
 
 /* More input than this on stdin never came from one sane push. */
 #define HOOK_STDIN_MAX (64u * 1024u * 1024u)

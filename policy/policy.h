@@ -5,7 +5,7 @@
 /*
  * The policy engine is a pure library: no git, no gpg, no file I/O.  Its
  * caller reads the files of a commit of refs/apps/access-control (see
- * hooks/policyref.h) and hands over names and contents; per decision it
+ * adapters/policyref.h) and hands over names and contents; per decision it
  * passes the pusher's id and the owners' ids.  The hook, `git acl check`
  * and `git acl explain` and any offline auditor all decide through
  * policy_check(), so they cannot disagree.

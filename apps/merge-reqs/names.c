@@ -8,8 +8,8 @@
 
 #include "../../common/quote.h"
 #include "../access-control/keytree.h"
-#include "../../hooks/keyfile.h"
-#include "../../hooks/pgp.h"
+#include "../../adapters/keyfile.h"
+#include "../../adapters/pgp.h"
 
 /* A user id packet longer than this is no name anyone can read. */
 #define NAMES_UID_MAX 256u

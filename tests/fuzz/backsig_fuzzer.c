@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../hooks/backsig.h"
+#include "../../adapters/backsig.h"
 
 /*
  * The input is the binary of a transferable public key, as pgp_dearmor()

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../hooks/pack.h"
+#include "../../adapters/pack.h"
 
 /*
  * The first byte is the base's length n, the next n bytes the base (as

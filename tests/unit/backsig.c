@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../hooks/backsig.h"
-#include "../../hooks/pgp.h"
+#include "../../adapters/backsig.h"
+#include "../../adapters/pgp.h"
 
 /*
  * Two kinds of key file.  The genuine ones are gpg's (the README of

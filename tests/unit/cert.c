@@ -1,4 +1,4 @@
-/* cert: push certificates, real ones and their forgeries (hooks/cert.c) */
+/* cert: push certificates, real ones and their forgeries (adapters/cert.c) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../hooks/cert.h"
-#include "../../hooks/pgp.h"
+#include "../../adapters/cert.h"
+#include "../../adapters/pgp.h"
 
 /*
  * The fixtures are real: tests/unit/fixtures/cert/README says how git

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "scratch.h"
-#include "../../hooks/judge_int.h"
+#include "../../hooks/judge_refs.h"
 
 /*
  * Each test gets a fresh bare repository with one commit, C, that refs

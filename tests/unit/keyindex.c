@@ -1,4 +1,4 @@
-/* keyindex: signing subkeys and key ids to key files (hooks/keyindex.c) */
+/* keyindex: signing subkeys and key ids to key files (adapters/keyindex.c) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,8 +14,8 @@
 
 #include "scratch.h"
 #include "../../common/buf.h"
-#include "../../hooks/keyfile.h"
-#include "../../hooks/keyindex.h"
+#include "../../adapters/keyfile.h"
+#include "../../adapters/keyindex.h"
 
 /*
  * Each test writes key files (real ones, from tests/unit/fixtures/backsig:

@@ -17,9 +17,9 @@
 
 #include "scratch.h"
 #include "../../common/buf.h"
-#include "../../hooks/pack.h"
-#include "../../hooks/packodb.h"
-#include "../../hooks/treediff.h"
+#include "../../adapters/pack.h"
+#include "../../adapters/packodb.h"
+#include "../../adapters/treediff.h"
 
 /*
  * One history made by git itself: 40 commits, each changing one of five

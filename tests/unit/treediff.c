@@ -15,7 +15,7 @@
 #include "scratch.h"
 #include "../../common/buf.h"
 #include "../../common/quote.h"
-#include "../../hooks/treediff.h"
+#include "../../adapters/treediff.h"
 #include "../../policy/op.h"
 
 /* Entry kinds of a fixture; D is an empty directory. */

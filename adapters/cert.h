@@ -1,6 +1,6 @@
 /* cert: parse a push certificate: header, commands, signature (SPEC 2) */
-#ifndef HOOKS_CERT_H
-#define HOOKS_CERT_H
+#ifndef ADAPTERS_CERT_H
+#define ADAPTERS_CERT_H
 
 #include <stddef.h>
 

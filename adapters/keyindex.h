@@ -1,6 +1,6 @@
 /* keyindex: which key files a signing subkey or a 64-bit key id belongs to */
-#ifndef HOOKS_KEYINDEX_H
-#define HOOKS_KEYINDEX_H
+#ifndef ADAPTERS_KEYINDEX_H
+#define ADAPTERS_KEYINDEX_H
 
 #include <git2.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* keylookup: a user's key file and ban on a policy tree, found by path */
-#ifndef HOOKS_KEYLOOKUP_H
-#define HOOKS_KEYLOOKUP_H
+#ifndef ADAPTERS_KEYLOOKUP_H
+#define ADAPTERS_KEYLOOKUP_H
 
 #include <git2.h>
 #include <stdbool.h>
@@ -50,7 +50,7 @@ int keylookup_is_banned(const git_tree *tree, const char *id,
 
 /*
  * Append the content of a key file's blob to out; a blob larger than
- * KEYFILE_MAX (hooks/keyfile.h) is not read and leaves out empty, which
+ * KEYFILE_MAX (adapters/keyfile.h) is not read and leaves out empty, which
  * no key-file check passes.  Returns 0, or -1 with err set.
  */
 int keylookup_read(struct buf *out, git_repository *repo, const git_oid *blob,

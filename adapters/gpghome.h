@@ -1,6 +1,6 @@
 /* gpghome: private, throwaway gpg homes and gpgme contexts bound to them */
-#ifndef HOOKS_GPGHOME_H
-#define HOOKS_GPGHOME_H
+#ifndef ADAPTERS_GPGHOME_H
+#define ADAPTERS_GPGHOME_H
 
 #include <gpgme.h>
 #include <stdbool.h>

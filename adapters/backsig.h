@@ -1,6 +1,6 @@
 /* backsig: which keys of a key file may identify a signer (SPEC 2) */
-#ifndef HOOKS_BACKSIG_H
-#define HOOKS_BACKSIG_H
+#ifndef ADAPTERS_BACKSIG_H
+#define ADAPTERS_BACKSIG_H
 
 #include <stddef.h>
 

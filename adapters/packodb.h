@@ -1,6 +1,6 @@
 /* packodb: a faster reader of packed objects, in front of libgit2's own */
-#ifndef HOOKS_PACKODB_H
-#define HOOKS_PACKODB_H
+#ifndef ADAPTERS_PACKODB_H
+#define ADAPTERS_PACKODB_H
 
 #include <git2.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* policyref: the policy files of a commit, read from the object store */
-#ifndef HOOKS_POLICYREF_H
-#define HOOKS_POLICYREF_H
+#ifndef ADAPTERS_POLICYREF_H
+#define ADAPTERS_POLICYREF_H
 
 #include <git2.h>
 #include <stddef.h>
@@ -35,7 +35,7 @@ struct policyref {
  * layout of SPEC 2), read one level deep as keys/<aa>/<name>.
  * Breaking them is a policy error appended to diags, and the file is left
  * out.  Sizes are read from object headers before any content, so a huge
- * blob costs nothing: a key file over KEYFILE_MAX (hooks/keyfile.h) is
+ * blob costs nothing: a key file over KEYFILE_MAX (adapters/keyfile.h) is
  * listed with its size and no data ("" of that length is never read: its
  * check fails on the size first).
  *
@@ -51,7 +51,7 @@ int policyref_read(struct policyref **out, git_repository *repo,
  * The same without keys/ and banned/, which it checks only for being
  * directories and never lists: what the hook loads rules from, so that
  * its cost does not grow with the number of registered users (SPEC 2).
- * Key files and bans are then looked up by path (hooks/keylookup.h).
+ * Key files and bans are then looked up by path (adapters/keylookup.h).
  */
 int policyref_read_rules(struct policyref **out, git_repository *repo,
 			 const git_oid *commit_id, struct diag_list *diags,

@@ -1,6 +1,6 @@
 /* keyring: who signed?  Each candidate key file alone, in a private gpg home */
-#ifndef HOOKS_KEYRING_H
-#define HOOKS_KEYRING_H
+#ifndef ADAPTERS_KEYRING_H
+#define ADAPTERS_KEYRING_H
 
 #include <stddef.h>
 

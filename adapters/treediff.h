@@ -1,6 +1,6 @@
 /* treediff: pruned compare of a new tree with its bases' trees (SPEC 4) */
-#ifndef HOOKS_TREEDIFF_H
-#define HOOKS_TREEDIFF_H
+#ifndef ADAPTERS_TREEDIFF_H
+#define ADAPTERS_TREEDIFF_H
 
 #include <git2.h>
 #include <stddef.h>

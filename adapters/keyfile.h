@@ -1,6 +1,6 @@
 /* keyfile: is a keys/<ID>.asc file exactly one valid public key? (SPEC 2) */
-#ifndef HOOKS_KEYFILE_H
-#define HOOKS_KEYFILE_H
+#ifndef ADAPTERS_KEYFILE_H
+#define ADAPTERS_KEYFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* pgp: ASCII armor and the OpenPGP packet framing (RFC 4880), nothing more */
-#ifndef HOOKS_PGP_H
-#define HOOKS_PGP_H
+#ifndef ADAPTERS_PGP_H
+#define ADAPTERS_PGP_H
 
 #include <stddef.h>
 #include <stdint.h>

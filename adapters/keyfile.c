@@ -187,7 +187,7 @@ not_key_first:
 
 /*
  * Which subkeys may identify a signer: those with a valid back-signature
- * (hooks/backsig.h).  A file backsig cannot read leaves only the primary.
+ * (adapters/backsig.h).  A file backsig cannot read leaves only the primary.
  */
 static void keyfile_mark_signers(struct keyfile_info *info,
 				 const struct buf *bin)

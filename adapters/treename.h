@@ -1,6 +1,6 @@
 /* treename: does a tree entry's name mean .git on some file system? */
-#ifndef HOOKS_TREENAME_H
-#define HOOKS_TREENAME_H
+#ifndef ADAPTERS_TREENAME_H
+#define ADAPTERS_TREENAME_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* pack: the objects of one pack file, found through its .idx (v2) */
-#ifndef HOOKS_PACK_H
-#define HOOKS_PACK_H
+#ifndef ADAPTERS_PACK_H
+#define ADAPTERS_PACK_H
 
 #include <stdbool.h>
 #include <stddef.h>
