@@ -72,3 +72,10 @@ attest () {
 	at_new=$(att_commit 100644 "$(att_path "$2" "$3" "$1")") &&
 	push_ok "$1" origin "$at_new:refs/apps/attestations"
 }
+
+# work <name>: in the current clone, a new commit on top of HEAD changing
+# <name> (the file <name> holding its own name).
+work () {
+	echo "$1" >"$1" &&
+	commit_all "$1"
+}

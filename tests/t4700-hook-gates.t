@@ -45,12 +45,6 @@ gates_rules () {
 	EOF
 }
 
-# work <name>: in the client, a new commit on top of HEAD changing <name>.
-work () {
-	echo "$1" >"$1" &&
-	commit_all "$1"
-}
-
 # tested <commit-ish>: Cy's ci-pass for it.
 tested () {
 	attest "$CY" ci-pass "$1"

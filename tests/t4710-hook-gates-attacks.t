@@ -44,12 +44,6 @@ gates_rules () {
 	EOF
 }
 
-# work <name>: in the client, a new commit on top of HEAD changing <name>.
-work () {
-	echo "$1" >"$1" &&
-	commit_all "$1"
-}
-
 # att_edit <parent> [-d <path>] [<mode> <path> [<object>]]...: print a
 # commit on <parent> ("none": a root) whose tree is <parent>'s with each
 # -d path removed and each entry set, replacing whatever was in its way (a
